@@ -1,0 +1,66 @@
+package io.syncline.spi;
+
+/** Argument checks shared by the value types; messages name the parameter. */
+final class Checks {
+  private Checks() {}
+
+  static <T> T notNull(T value, String name) {
+    if (value == null) {
+      throw new NullPointerException(name + " == null");
+    }
+    return value;
+  }
+
+  /**
+   * Checks an identifier (collection, scope, replica or peer id): 1 to {@code max} characters of
+   * letters, digits and {@code _ - . : @}, so that it is safe in file names, URLs and SQL
+   * identifiers alike.
+   */
+  static String identifier(String value, String name, int max) {
+    notNull(value, name);
+    if (value.isEmpty() || value.length() > max) {
+      throw new IllegalArgumentException(
+          name + " must have 1 to " + max + " characters: \"" + abbreviate(value) + "\"");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-'
+              || c == '.'
+              || c == ':'
+              || c == '@';
+      if (!ok) {
+        throw new IllegalArgumentException(
+            name
+                + " may hold only letters, digits and _-.:@, found '"
+                + c
+                + "' in \""
+                + abbreviate(value)
+                + "\"");
+      }
+    }
+    return value;
+  }
+
+  static long nonNegative(long value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " < 0: " + value);
+    }
+    return value;
+  }
+
+  static int positive(int value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " <= 0: " + value);
+    }
+    return value;
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+}
