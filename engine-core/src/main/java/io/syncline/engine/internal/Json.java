@@ -1,0 +1,54 @@
+package io.syncline.engine.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.syncline.spi.Payload;
+import java.io.IOException;
+
+/** JSON helpers on payloads. */
+public final class Json {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private Json() {}
+
+  /** Whether {@code payload} is exactly one well-formed JSON value. */
+  public static boolean isWellFormed(Payload payload) {
+    if (payload.isEmpty()) {
+      return false;
+    }
+    try (JsonParser p = FACTORY.createParser(payload.newInputStream())) {
+      if (p.nextToken() == null) {
+        return false;
+      }
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The payload as a JSON object, or null if it is not one. */
+  public static ObjectNode readObject(ObjectMapper mapper, Payload payload) {
+    if (payload.isEmpty()) {
+      return null;
+    }
+    try {
+      JsonNode node = mapper.readTree(payload.newInputStream());
+      return node instanceof ObjectNode ? (ObjectNode) node : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** {@code node} encoded as a payload. */
+  public static Payload write(ObjectMapper mapper, JsonNode node) {
+    try {
+      return Payload.wrap(mapper.writeValueAsBytes(node));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode JSON", e);
+    }
+  }
+}

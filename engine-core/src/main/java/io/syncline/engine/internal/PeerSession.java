@@ -1,0 +1,345 @@
+package io.syncline.engine.internal;
+
+import io.syncline.engine.Peer;
+import io.syncline.engine.PeerResult;
+import io.syncline.engine.SyncEventListener;
+import io.syncline.spi.Change;
+import io.syncline.spi.Checkpoint;
+import io.syncline.spi.FeedPage;
+import io.syncline.spi.HandshakeRequest;
+import io.syncline.spi.HandshakeResponse;
+import io.syncline.spi.Outcome;
+import io.syncline.spi.Protocol;
+import io.syncline.spi.PullRequest;
+import io.syncline.spi.PullResponse;
+import io.syncline.spi.PushRequest;
+import io.syncline.spi.QuarantinedChange;
+import io.syncline.spi.RecordId;
+import io.syncline.spi.SyncConnection;
+import io.syncline.spi.SyncException;
+import io.syncline.spi.SyncRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * One sync session with one peer: handshake, then for each scope push the local feed past the push
+ * cursor and pull the peer's feed past the pull cursor, batch by batch. A cursor moves only in the
+ * transaction that applies a batch (pull) or after the peer acknowledged it (push).
+ *
+ * <p>Single-threaded: one instance runs once, on the engine's sync thread.
+ */
+public final class PeerSession {
+
+  /** Progress reports, called after every batch. */
+  public interface Progress {
+    void update(int pushed, int pulled);
+  }
+
+  /**
+   * How the session ended.
+   *
+   * @param peerRetryAfter the delay the peer asked for, or null
+   * @param unreachable whether the peer could not be reached at all
+   */
+  public record Result(
+      PeerResult.Kind kind,
+      int pushed,
+      int pulled,
+      int quarantined,
+      String message,
+      Duration peerRetryAfter,
+      boolean unreachable) {}
+
+  private final Replica replica;
+  private final Peer peer;
+  private final BatchSizer sizer;
+  private final int maxChanges;
+  private final long maxBytes;
+  private final SyncEventListener listener;
+  private final Progress progress;
+  private final long deadlineMillis;
+  private int pushed;
+  private int pulled;
+  private int quarantined;
+
+  public PeerSession(
+      Replica replica,
+      Peer peer,
+      BatchSizer sizer,
+      int maxChanges,
+      long maxBytes,
+      SyncEventListener listener,
+      Progress progress,
+      long deadlineMillis) {
+    this.replica = replica;
+    this.peer = peer;
+    this.sizer = sizer;
+    this.maxChanges = maxChanges;
+    this.maxBytes = maxBytes;
+    this.listener = listener;
+    this.progress = progress;
+    this.deadlineMillis = deadlineMillis;
+  }
+
+  public Result run() {
+    SyncConnection conn;
+    try {
+      conn = peer.transport().connect();
+    } catch (IOException e) {
+      return new Result(
+          PeerResult.Kind.RETRY, 0, 0, 0, "cannot reach " + peer.id() + ": " + e, null, true);
+    } catch (SyncException e) {
+      return classify(e);
+    }
+    try (conn) {
+      HandshakeResponse hs =
+          conn.handshake(
+              new HandshakeRequest(Protocol.VERSION, replica.replicaId(), replica.store().epoch()));
+      if (hs.protocolVersion() != Protocol.VERSION) {
+        return failed(
+            SyncException.Code.PROTOCOL,
+            "peer speaks protocol version " + hs.protocolVersion() + ", not " + Protocol.VERSION);
+      }
+      if (hs.replicaId().equals(replica.replicaId())) {
+        return failed(SyncException.Code.INVALID_ARGUMENT, "peer has this replica's own id");
+      }
+      for (String scope : peer.scopes()) {
+        Checkpoint cp = prepare(scope, hs);
+        if (peer.push()) {
+          Result r = push(conn, scope, cp, hs);
+          if (r != null) {
+            return r;
+          }
+          cp = replica.checkpoint(peer.id(), scope);
+        }
+        if (peer.pull()) {
+          Result r = pull(conn, scope, cp);
+          if (r != null) {
+            return r;
+          }
+        }
+      }
+      return result(PeerResult.Kind.SUCCESS, "", null);
+    } catch (IOException e) {
+      return result(PeerResult.Kind.RETRY, "connection to " + peer.id() + " failed: " + e, null);
+    } catch (SyncException e) {
+      return classify(e);
+    }
+  }
+
+  /** Loads the checkpoint and starts over where the peer's store was replaced or went back. */
+  private Checkpoint prepare(String scope, HandshakeResponse hs) {
+    Checkpoint cp = replica.checkpoint(peer.id(), scope);
+    if (!cp.peerEpoch().equals(hs.epoch()) || hs.headSeq() < cp.pullCursor()) {
+      cp = new Checkpoint(peer.id(), scope, 0, 0, hs.epoch());
+      replica.resetCheckpoint(cp);
+    }
+    return cp;
+  }
+
+  private Result push(SyncConnection conn, String scope, Checkpoint cp, HandshakeResponse hs)
+      throws IOException {
+    Checkpoint current = cp;
+    while (true) {
+      if (pastDeadline()) {
+        return deadline();
+      }
+      int limit = sizer.maxChanges(Math.min(maxChanges, hs.maxBatchChanges()));
+      long bytes = sizer.maxBytes(Math.min(maxBytes, hs.maxBatchBytes()));
+      FeedPage page =
+          replica.store().readFeed(scope, current.pushCursor(), limit, bytes, peer.id());
+      List<Change> batch = new ArrayList<>(page.changes());
+      String batchId =
+          replica.replicaId() + "/" + scope + "/" + current.pushCursor() + "-" + page.nextCursor();
+      boolean advance = batch.isEmpty();
+      while (!batch.isEmpty()) {
+        Outcome o = conn.push(new PushRequest(replica.replicaId(), scope, batchId, batch));
+        if (o instanceof Outcome.Success) {
+          current = current.withPushCursor(page.nextCursor());
+          replica.pushAcknowledged(current, batch);
+          pushed += batch.size();
+          sizer.onSuccess(batch.size(), approximateBytes(batch));
+          notifyPushed(scope, batch.size());
+          break;
+        } else if (o instanceof Outcome.TooLarge t) {
+          if (batch.size() > 1) {
+            sizer.onTooLarge(batch.size(), approximateBytes(batch), t.maxChanges());
+            break;
+          }
+          quarantine(batch, List.of(batch.get(0).id()), "TOO_LARGE", t.reason());
+          batch.clear();
+          advance = true;
+        } else if (o instanceof Outcome.Rejected r) {
+          List<RecordId> ids = new ArrayList<>();
+          String code = "";
+          String reason = "";
+          for (Outcome.Rejection rej : r.rejections()) {
+            for (Change c : batch) {
+              if (c.id().equals(rej.id()) && c.record().version().equals(rej.version())) {
+                ids.add(c.id());
+                quarantineOne(c.record(), rej.code(), rej.reason());
+              }
+            }
+            code = rej.code();
+            reason = rej.reason();
+          }
+          if (ids.isEmpty()) {
+            return failed(
+                SyncException.Code.PROTOCOL,
+                "peer rejected changes that were not in the batch: " + code + " " + reason);
+          }
+          TreeSet<RecordId> gone = new TreeSet<>(ids);
+          batch.removeIf(c -> gone.contains(c.id()));
+          advance = batch.isEmpty();
+        } else if (o instanceof Outcome.Retry r) {
+          return result(PeerResult.Kind.RETRY, r.reason(), r.retryAfter());
+        } else {
+          Outcome.Failed f = (Outcome.Failed) o;
+          return failed(f.code(), f.reason());
+        }
+      }
+      if (advance && page.nextCursor() > current.pushCursor()) {
+        current = current.withPushCursor(page.nextCursor());
+        replica.pushAcknowledged(current, List.of());
+      }
+      if (!page.hasMore() && page.nextCursor() == current.pushCursor()) {
+        return null;
+      }
+    }
+  }
+
+  private void quarantine(List<Change> batch, List<RecordId> ids, String code, String reason) {
+    for (Change c : batch) {
+      if (ids.contains(c.id())) {
+        quarantineOne(c.record(), code, reason);
+      }
+    }
+  }
+
+  private void quarantineOne(SyncRecord record, String code, String reason) {
+    replica.addToQuarantine(
+        List.of(
+            new QuarantinedChange(0, peer.id(), record, code, reason, replica.clock().millis())));
+    quarantined++;
+  }
+
+  private Result pull(SyncConnection conn, String scope, Checkpoint cp) throws IOException {
+    Checkpoint current = cp;
+    int max = replica.limits().maxBatchChanges();
+    while (true) {
+      if (pastDeadline()) {
+        return deadline();
+      }
+      long cursor = current.pullCursor();
+      PullResponse resp =
+          conn.pull(
+              new PullRequest(
+                  replica.replicaId(), scope, cursor, max, replica.limits().maxBatchBytes()));
+      Outcome o = resp.outcome();
+      if (o instanceof Outcome.Retry r) {
+        return result(PeerResult.Kind.RETRY, r.reason(), r.retryAfter());
+      }
+      if (o instanceof Outcome.Failed f) {
+        return failed(f.code(), f.reason());
+      }
+      if (!(o instanceof Outcome.Success)) {
+        return failed(SyncException.Code.PROTOCOL, "unexpected answer to a pull: " + o);
+      }
+      FeedPage page = resp.page();
+      String problem = validate(page, cursor, scope, max);
+      if (problem != null) {
+        return failed(
+            SyncException.Code.PROTOCOL, "peer " + peer.id() + " sent an invalid page: " + problem);
+      }
+      if (page.changes().isEmpty() && page.nextCursor() == cursor) {
+        return page.hasMore()
+            ? failed(SyncException.Code.PROTOCOL, "peer's feed makes no progress at " + cursor)
+            : null;
+      }
+      List<SyncRecord> records = new ArrayList<>(page.changes().size());
+      for (Change c : page.changes()) {
+        records.add(c.record());
+      }
+      current = current.withPullCursor(page.nextCursor());
+      int applied = replica.applyRemote(peer.id(), records, current);
+      pulled += applied;
+      if (!records.isEmpty()) {
+        try {
+          listener.batchPulled(peer.id(), scope, applied);
+        } catch (RuntimeException ignored) {
+          // A listener's failure must not break the session.
+        }
+        progress.update(pushed, pulled);
+      }
+      if (!page.hasMore()) {
+        return null;
+      }
+    }
+  }
+
+  private String validate(FeedPage page, long cursor, String scope, int max) {
+    if (page.nextCursor() < cursor) {
+      return "cursor moved back from " + cursor + " to " + page.nextCursor();
+    }
+    if (page.changes().size() > max) {
+      return page.changes().size() + " changes, more than the " + max + " asked for";
+    }
+    TreeSet<RecordId> seen = new TreeSet<>();
+    for (Change c : page.changes()) {
+      if (c.seq() <= cursor) {
+        return "change #" + c.seq() + " is not past cursor " + cursor;
+      }
+      if (!seen.add(c.id())) {
+        return c.id() + " appears twice";
+      }
+      String[] p = replica.validateInbound(c.record(), scope);
+      if (p != null) {
+        return c.id() + ": " + p[0] + " " + p[1];
+      }
+    }
+    return null;
+  }
+
+  private static long approximateBytes(List<Change> batch) {
+    long n = 0;
+    for (Change c : batch) {
+      n += c.record().approximateSize();
+    }
+    return n;
+  }
+
+  private void notifyPushed(String scope, int n) {
+    try {
+      listener.batchPushed(peer.id(), scope, n);
+    } catch (RuntimeException ignored) {
+      // A listener's failure must not break the session.
+    }
+    progress.update(pushed, pulled);
+  }
+
+  private boolean pastDeadline() {
+    return replica.clock().millis() >= deadlineMillis;
+  }
+
+  private Result deadline() {
+    return result(PeerResult.Kind.RETRY, "the run's deadline came first", Duration.ZERO);
+  }
+
+  private Result classify(SyncException e) {
+    if (e.retryable()) {
+      return result(PeerResult.Kind.RETRY, e.getMessage(), e.retryAfter());
+    }
+    return result(PeerResult.Kind.FAILED, e.getMessage(), null);
+  }
+
+  private Result failed(SyncException.Code code, String message) {
+    return result(PeerResult.Kind.FAILED, code + ": " + message, null);
+  }
+
+  private Result result(PeerResult.Kind kind, String message, Duration retryAfter) {
+    return new Result(kind, pushed, pulled, quarantined, message, retryAfter, false);
+  }
+}

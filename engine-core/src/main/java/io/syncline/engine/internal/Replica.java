@@ -1,0 +1,577 @@
+package io.syncline.engine.internal;
+
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.CompletableEmitter;
+import io.reactivex.rxjava3.core.Observable;
+import io.reactivex.rxjava3.subjects.PublishSubject;
+import io.reactivex.rxjava3.subjects.Subject;
+import io.syncline.engine.InboundLimits;
+import io.syncline.engine.RecordEvent;
+import io.syncline.engine.RecordState;
+import io.syncline.spi.ApplyResult;
+import io.syncline.spi.Change;
+import io.syncline.spi.ChangeSource.SourceChange;
+import io.syncline.spi.Checkpoint;
+import io.syncline.spi.Clock;
+import io.syncline.spi.ConflictResolver;
+import io.syncline.spi.FeedPage;
+import io.syncline.spi.Payload;
+import io.syncline.spi.QuarantinedChange;
+import io.syncline.spi.RecordId;
+import io.syncline.spi.StoredRecord;
+import io.syncline.spi.SyncException;
+import io.syncline.spi.SyncRecord;
+import io.syncline.spi.SyncStore;
+import io.syncline.spi.Version;
+import io.syncline.spi.WriteSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The local side of the engine: every write to the store goes through here, under one lock, so that
+ * the hybrid logical clock, the conflict resolver and the store's version check see one order of
+ * events. Also keeps the push cursors, the quarantine and the write receipts in memory.
+ *
+ * <p>Thread-safe.
+ */
+public final class Replica {
+  private final String replicaId;
+  private final SyncStore store;
+  private final Clock clock;
+  private final HybridClock hlc;
+  private final ConflictResolver resolver;
+  private final boolean lastWriterWins;
+  private final InboundLimits limits;
+  private final LiveHub live;
+  private final Map<String, List<String>> pushPeersByScope;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Subject<RecordEvent> events = PublishSubject.<RecordEvent>create().toSerialized();
+  private final Object cacheLock = new Object();
+  private final Map<String, Long> pushCursors = new TreeMap<>();
+  private final List<Waiter> waiters = new ArrayList<>();
+  private volatile List<QuarantinedChange> quarantine;
+
+  /** The state of a local write. */
+  public record Written(SyncRecord record, long seq) {}
+
+  private record Waiter(RecordId id, Version version, CompletableEmitter emitter) {}
+
+  public Replica(
+      String replicaId,
+      SyncStore store,
+      Clock clock,
+      ConflictResolver resolver,
+      InboundLimits limits,
+      Map<String, List<String>> pushPeersByScope) {
+    this.replicaId = replicaId;
+    this.store = store;
+    this.clock = clock;
+    this.hlc = new HybridClock(clock, replicaId);
+    this.resolver = resolver;
+    this.lastWriterWins = resolver instanceof LastWriterWins;
+    this.limits = limits;
+    this.live = new LiveHub(store, limits.maxBatchChanges(), limits.maxBatchBytes());
+    this.pushPeersByScope = pushPeersByScope;
+    this.quarantine = store.quarantine();
+  }
+
+  public String replicaId() {
+    return replicaId;
+  }
+
+  public SyncStore store() {
+    return store;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public InboundLimits limits() {
+    return limits;
+  }
+
+  public LiveHub live() {
+    return live;
+  }
+
+  public Observable<RecordEvent> events() {
+    return events;
+  }
+
+  public List<QuarantinedChange> quarantine() {
+    return quarantine;
+  }
+
+  // ---- local writes ----
+
+  /** Writes a record state made by this replica's app, with a new version. */
+  public Written writeLocal(RecordId id, String scope, boolean deleted, Payload payload) {
+    checkLocalPayload(deleted, payload);
+    Written written;
+    String previousScope = null;
+    writeLock.lock();
+    try {
+      written = null;
+      // Another engine on the same database may commit a newer version between our read and
+      // our write; then read again and stamp past it.
+      for (int attempt = 0; attempt < 5 && written == null; attempt++) {
+        Optional<StoredRecord> prev = store.get(id);
+        SyncRecord previous = prev.map(StoredRecord::record).orElse(null);
+        if (previous != null) {
+          hlc.observe(previous.version().stamp());
+          previousScope = previous.scope();
+        }
+        SyncRecord rec = new SyncRecord(id, scope, hlc.now(), deleted, payload, Payload.EMPTY);
+        rec = rec.withMeta(resolver.metaForLocalWrite(previous, rec));
+        ApplyResult r = store.apply(WriteSet.builder().write(rec, null).build());
+        if (r.applied(0)) {
+          written = new Written(rec, r.seq(0));
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    if (written == null) {
+      throw new SyncException(
+          SyncException.Code.INTERNAL, "the store did not accept a newer version of " + id);
+    }
+    events.onNext(new RecordEvent(id, written.record().version(), deleted, false));
+    TreeSet<String> scopes = new TreeSet<>(List.of(scope));
+    if (previousScope != null) {
+      scopes.add(previousScope);
+    }
+    live.committed(scopes);
+    return written;
+  }
+
+  private void checkLocalPayload(boolean deleted, Payload payload) {
+    if (payload.size() > limits.maxRecordBytes()) {
+      throw new SyncException(
+          SyncException.Code.TOO_LARGE,
+          "record of " + payload.size() + " bytes exceeds the limit of " + limits.maxRecordBytes());
+    }
+    if (!deleted && !Json.isWellFormed(payload)) {
+      throw new SyncException(
+          SyncException.Code.INVALID_ARGUMENT, "payload is not one well-formed JSON value");
+    }
+  }
+
+  /**
+   * Imports a change source's scan as local writes, atomically with the source's new token. Items
+   * whose state equals the stored one are skipped. Returns how many records changed.
+   */
+  public int importChanges(List<SourceChange> changes, String tokenProperty, String token) {
+    List<SyncRecord> written = new ArrayList<>();
+    TreeSet<String> scopes = new TreeSet<>();
+    writeLock.lock();
+    try {
+      WriteSet.Builder ws = WriteSet.builder();
+      Map<RecordId, SyncRecord> decided = new TreeMap<>();
+      for (SourceChange c : changes) {
+        checkLocalPayload(c.deleted(), c.payload());
+        SyncRecord cur =
+            decided.containsKey(c.id())
+                ? decided.get(c.id())
+                : store.get(c.id()).map(StoredRecord::record).orElse(null);
+        if (cur == null ? c.deleted() : sameAs(cur, c)) {
+          continue;
+        }
+        if (cur != null) {
+          hlc.observe(cur.version().stamp());
+          scopes.add(cur.scope());
+        }
+        SyncRecord rec =
+            new SyncRecord(c.id(), c.scope(), hlc.now(), c.deleted(), c.payload(), Payload.EMPTY);
+        rec = rec.withMeta(resolver.metaForLocalWrite(cur, rec));
+        ws.write(rec, null);
+        decided.put(c.id(), rec);
+        written.add(rec);
+        scopes.add(c.scope());
+      }
+      ws.property(tokenProperty, token);
+      store.apply(ws.build());
+    } finally {
+      writeLock.unlock();
+    }
+    for (SyncRecord r : written) {
+      events.onNext(new RecordEvent(r.id(), r.version(), r.deleted(), false));
+    }
+    live.committed(scopes);
+    return written.size();
+  }
+
+  private static boolean sameAs(SyncRecord cur, SourceChange c) {
+    return cur.deleted() == c.deleted()
+        && cur.scope().equals(c.scope())
+        && cur.payload().equals(c.payload());
+  }
+
+  /** Re-stamps a quarantined record's current state so that it is pushed again. */
+  public void replay(long quarantineId) {
+    QuarantinedChange q = findQuarantined(quarantineId);
+    writeLock.lock();
+    try {
+      Optional<StoredRecord> cur = store.get(q.record().id());
+      WriteSet.Builder ws = WriteSet.builder().unquarantine(quarantineId);
+      SyncRecord rec = null;
+      if (cur.isPresent()) {
+        SyncRecord c = cur.get().record();
+        hlc.observe(c.version().stamp());
+        rec = new SyncRecord(c.id(), c.scope(), hlc.now(), c.deleted(), c.payload(), c.meta());
+        ws.write(rec, null);
+      }
+      store.apply(ws.build());
+      quarantine = store.quarantine();
+      if (rec != null) {
+        events.onNext(new RecordEvent(rec.id(), rec.version(), rec.deleted(), false));
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Removes a quarantine entry and keeps the local data as it is. */
+  public void discard(long quarantineId) {
+    findQuarantined(quarantineId);
+    writeLock.lock();
+    try {
+      store.apply(WriteSet.builder().unquarantine(quarantineId).build());
+      quarantine = store.quarantine();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private QuarantinedChange findQuarantined(long id) {
+    for (QuarantinedChange q : quarantine) {
+      if (q.id() == id) {
+        return q;
+      }
+    }
+    throw new IllegalArgumentException("no quarantined change with id " + id);
+  }
+
+  // ---- remote changes ----
+
+  /**
+   * Applies states received from {@code source}, resolving conflicts, together with {@code
+   * checkpoint} (may be null) in one store transaction. Returns how many records changed.
+   */
+  public int applyRemote(String source, List<SyncRecord> records, Checkpoint checkpoint) {
+    List<SyncRecord> attempted = new ArrayList<>();
+    ApplyResult result;
+    writeLock.lock();
+    try {
+      WriteSet.Builder ws = WriteSet.builder();
+      Map<RecordId, SyncRecord> decided = new TreeMap<>();
+      for (SyncRecord r : records) {
+        hlc.observe(r.version().stamp());
+        if (lastWriterWins) {
+          ws.write(r, source);
+          attempted.add(r);
+          continue;
+        }
+        SyncRecord local =
+            decided.containsKey(r.id())
+                ? decided.get(r.id())
+                : store.get(r.id()).map(StoredRecord::record).orElse(null);
+        SyncRecord out = local == null ? r : resolve(local, r);
+        if (out == null) {
+          continue;
+        }
+        boolean isRemote = out == r;
+        ws.write(out, isRemote ? source : null);
+        attempted.add(out);
+        decided.put(r.id(), out);
+      }
+      if (checkpoint != null) {
+        ws.checkpoint(checkpoint);
+      }
+      result = store.apply(ws.build());
+    } finally {
+      writeLock.unlock();
+    }
+    int applied = 0;
+    TreeSet<String> scopes = new TreeSet<>();
+    for (int i = 0; i < attempted.size(); i++) {
+      if (result.applied(i)) {
+        applied++;
+        SyncRecord r = attempted.get(i);
+        scopes.add(r.scope());
+        events.onNext(new RecordEvent(r.id(), r.version(), r.deleted(), true));
+      }
+    }
+    if (applied > 0) {
+      live.committed(scopes);
+      checkWaiters();
+    }
+    return applied;
+  }
+
+  /** The state to write for a remote state meeting a local one, or null to keep the local one. */
+  private SyncRecord resolve(SyncRecord local, SyncRecord remote) {
+    hlc.observe(local.version().stamp());
+    ConflictResolver.Resolution res = resolver.resolve(local, remote);
+    boolean remoteNewer = remote.version().isNewerThan(local.version());
+    String scope = remoteNewer ? remote.scope() : local.scope();
+    if (res instanceof ConflictResolver.KeepRemote) {
+      if (remoteNewer) {
+        return remote;
+      }
+      return new SyncRecord(
+          remote.id(), scope, hlc.now(), remote.deleted(), remote.payload(), remote.meta());
+    }
+    if (res instanceof ConflictResolver.KeepLocal) {
+      if (!remoteNewer) {
+        return null;
+      }
+      return new SyncRecord(
+          local.id(), scope, hlc.now(), local.deleted(), local.payload(), local.meta());
+    }
+    ConflictResolver.Merged m = (ConflictResolver.Merged) res;
+    return new SyncRecord(local.id(), scope, hlc.now(), m.deleted(), m.payload(), m.meta());
+  }
+
+  /**
+   * Checks one inbound record before anything is applied; returns a rejection code and reason, or
+   * null if it is acceptable.
+   */
+  public String[] validateInbound(SyncRecord r, String scope) {
+    if (!r.scope().equals(scope)) {
+      return new String[] {"INVALID_ARGUMENT", "record scope " + r.scope() + " is not " + scope};
+    }
+    if (r.payload().size() + (long) r.meta().size() > limits.maxRecordBytes()) {
+      return new String[] {
+        "TOO_LARGE",
+        "record of "
+            + (r.payload().size() + r.meta().size())
+            + " bytes exceeds "
+            + limits.maxRecordBytes()
+      };
+    }
+    if (!r.deleted() && !Json.isWellFormed(r.payload())) {
+      return new String[] {"INVALID_JSON", "payload is not one well-formed JSON value"};
+    }
+    long skew = r.version().physicalMillis() - clock.millis();
+    if (skew > limits.maxClockSkew().toMillis()) {
+      return new String[] {
+        "CLOCK_SKEW", "version " + r.version() + " lies " + skew + " ms in the future"
+      };
+    }
+    return null;
+  }
+
+  // ---- checkpoints and acknowledgements ----
+
+  /** The stored checkpoint of a peer and scope, or the initial one. */
+  public Checkpoint checkpoint(String peerId, String scope) {
+    Checkpoint cp = store.checkpoint(peerId, scope).orElse(Checkpoint.initial(peerId, scope));
+    cachePushCursor(cp);
+    return cp;
+  }
+
+  /** Stores {@code cp} unconditionally (a resync). */
+  public void resetCheckpoint(Checkpoint cp) {
+    writeLock.lock();
+    try {
+      store.apply(WriteSet.builder().resetCheckpoint(cp).build());
+    } finally {
+      writeLock.unlock();
+    }
+    cachePushCursor(cp);
+  }
+
+  /** Records that the peer of {@code next} acknowledged {@code sent}, up to its push cursor. */
+  public void pushAcknowledged(Checkpoint next, List<Change> sent) {
+    boolean removed = false;
+    writeLock.lock();
+    try {
+      WriteSet.Builder ws = WriteSet.builder().checkpoint(next);
+      List<QuarantinedChange> q = quarantine;
+      if (!q.isEmpty()) {
+        Map<RecordId, Version> sentVersions = new TreeMap<>();
+        for (Change c : sent) {
+          sentVersions.put(c.id(), c.record().version());
+        }
+        for (QuarantinedChange e : q) {
+          Version v = sentVersions.get(e.record().id());
+          if (e.peerId().equals(next.peerId())
+              && v != null
+              && v.isNewerThan(e.record().version())) {
+            ws.unquarantine(e.id());
+            removed = true;
+          }
+        }
+      }
+      store.apply(ws.build());
+      if (removed) {
+        quarantine = store.quarantine();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    cachePushCursor(next);
+    checkWaiters();
+  }
+
+  /** Sets rejected changes aside. */
+  public void addToQuarantine(List<QuarantinedChange> entries) {
+    writeLock.lock();
+    try {
+      WriteSet.Builder ws = WriteSet.builder();
+      entries.forEach(ws::quarantine);
+      store.apply(ws.build());
+      quarantine = store.quarantine();
+    } finally {
+      writeLock.unlock();
+    }
+    checkWaiters();
+  }
+
+  private void cachePushCursor(Checkpoint cp) {
+    synchronized (cacheLock) {
+      pushCursors.put(cp.peerId() + "\u0000" + cp.scope(), cp.pushCursor());
+    }
+  }
+
+  private long pushCursor(String peerId, String scope) {
+    synchronized (cacheLock) {
+      Long c = pushCursors.get(peerId + "\u0000" + scope);
+      if (c != null) {
+        return c;
+      }
+    }
+    return checkpoint(peerId, scope).pushCursor();
+  }
+
+  // ---- record state ----
+
+  /** Where a record stands. */
+  public RecordState stateOf(RecordId id) {
+    Optional<StoredRecord> cur = store.get(id);
+    if (cur.isEmpty()) {
+      return RecordState.UNKNOWN;
+    }
+    StoredRecord s = cur.get();
+    for (QuarantinedChange q : quarantine) {
+      if (q.record().id().equals(id) && q.record().version().equals(s.record().version())) {
+        return RecordState.QUARANTINED;
+      }
+    }
+    for (String peer : pushPeersByScope.getOrDefault(s.record().scope(), List.of())) {
+      if (!peer.equals(s.source()) && pushCursor(peer, s.record().scope()) < s.seq()) {
+        return RecordState.PENDING;
+      }
+    }
+    return RecordState.SYNCED;
+  }
+
+  /** The records some push peer still needs, in id order, at most {@code limit}. */
+  public List<RecordId> pending(int limit) {
+    TreeSet<RecordId> out = new TreeSet<>();
+    TreeSet<String> quarantined = new TreeSet<>();
+    for (QuarantinedChange q : quarantine) {
+      quarantined.add(q.record().id() + "@" + q.record().version());
+    }
+    for (Map.Entry<String, List<String>> e : pushPeersByScope.entrySet()) {
+      for (String peer : e.getValue()) {
+        long cursor = pushCursor(peer, e.getKey());
+        while (out.size() < limit) {
+          FeedPage page = store.readFeed(e.getKey(), cursor, 1000, Long.MAX_VALUE, peer);
+          for (Change c : page.changes()) {
+            if (!quarantined.contains(c.id() + "@" + c.record().version())) {
+              out.add(c.id());
+            }
+          }
+          if (!page.hasMore() || page.nextCursor() == cursor) {
+            break;
+          }
+          cursor = page.nextCursor();
+        }
+      }
+    }
+    List<RecordId> list = new ArrayList<>(out);
+    return list.size() > limit ? list.subList(0, limit) : list;
+  }
+
+  /** Completes when a peer holds the state {@code version} of {@code id} or a newer one. */
+  public Completable acknowledged(RecordId id, Version version) {
+    return Completable.create(
+        emitter -> {
+          Waiter w = new Waiter(id, version, emitter);
+          synchronized (waiters) {
+            waiters.add(w);
+          }
+          emitter.setCancellable(
+              () -> {
+                synchronized (waiters) {
+                  waiters.remove(w);
+                }
+              });
+          check(w);
+        });
+  }
+
+  private void checkWaiters() {
+    List<Waiter> copy;
+    synchronized (waiters) {
+      if (waiters.isEmpty()) {
+        return;
+      }
+      copy = new ArrayList<>(waiters);
+    }
+    for (Waiter w : copy) {
+      check(w);
+    }
+  }
+
+  private void check(Waiter w) {
+    if (w.emitter.isDisposed()) {
+      return;
+    }
+    for (QuarantinedChange q : quarantine) {
+      if (q.record().id().equals(w.id) && q.record().version().compareTo(w.version) >= 0) {
+        w.emitter.onError(
+            new SyncException(
+                SyncException.Code.PERMISSION_DENIED.name().equals(q.code())
+                    ? SyncException.Code.PERMISSION_DENIED
+                    : SyncException.Code.INVALID_ARGUMENT,
+                "peer " + q.peerId() + " rejected " + w.id + ": " + q.code() + " " + q.reason()));
+        return;
+      }
+    }
+    Optional<StoredRecord> cur = store.get(w.id);
+    if (cur.isEmpty()) {
+      return;
+    }
+    StoredRecord s = cur.get();
+    boolean acked = s.source() != null && s.record().version().compareTo(w.version) >= 0;
+    for (String peer : pushPeersByScope.getOrDefault(s.record().scope(), List.of())) {
+      acked |= pushCursor(peer, s.record().scope()) >= s.seq();
+    }
+    if (acked) {
+      w.emitter.onComplete();
+    }
+  }
+
+  /** Fails every pending receipt; the engine is closing. */
+  public void close() {
+    List<Waiter> copy;
+    synchronized (waiters) {
+      copy = new ArrayList<>(waiters);
+      waiters.clear();
+    }
+    SyncException closed = new SyncException(SyncException.Code.CLOSED, "engine closed");
+    for (Waiter w : copy) {
+      w.emitter.tryOnError(closed);
+    }
+    live.closeAll(closed);
+    events.onComplete();
+  }
+}

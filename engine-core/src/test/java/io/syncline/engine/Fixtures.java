@@ -1,0 +1,140 @@
+package io.syncline.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reactivex.rxjava3.schedulers.Schedulers;
+import io.syncline.spi.ApplyResult;
+import io.syncline.spi.Checkpoint;
+import io.syncline.spi.FeedPage;
+import io.syncline.spi.QuarantinedChange;
+import io.syncline.spi.RecordId;
+import io.syncline.spi.StoredRecord;
+import io.syncline.spi.SyncException;
+import io.syncline.spi.SyncStore;
+import io.syncline.spi.WriteSet;
+import io.syncline.store.memory.MemoryStore;
+import io.syncline.testkit.FakeClock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+
+/** Shared setup for engine tests: memory stores, loopback transports, a fake clock. */
+final class Fixtures {
+  static final String SCOPE = "team";
+
+  private Fixtures() {}
+
+  /** A builder for an engine that syncs on the calling thread. */
+  static SyncEngine.Builder engine(String id, SyncStore store, FakeClock clock) {
+    return SyncEngine.builder()
+        .replicaId(id)
+        .store(store)
+        .clock(clock)
+        .random(new Random(42))
+        .ioScheduler(Schedulers.trampoline())
+        .defaultScope(SCOPE);
+  }
+
+  static SyncEngine server(SyncStore store, FakeClock clock) {
+    return engine("server", store, clock).build();
+  }
+
+  /** Every record of a store, including tombstones, by id. */
+  static Map<RecordId, String> snapshot(SyncStore store) {
+    Map<RecordId, String> out = new TreeMap<>();
+    for (String collection : List.of("notes", "contacts")) {
+      for (StoredRecord r : store.list(collection, null, 1_000_000, true)) {
+        out.put(
+            r.record().id(),
+            r.record().version()
+                + (r.record().deleted() ? " deleted" : " " + r.record().payload().toUtf8()));
+      }
+    }
+    return out;
+  }
+
+  static void assertConverged(SyncStore... stores) {
+    Map<RecordId, String> first = snapshot(stores[0]);
+    for (int i = 1; i < stores.length; i++) {
+      assertThat(snapshot(stores[i])).as("store %d vs store 0", i).isEqualTo(first);
+    }
+  }
+
+  /** A store that fails its next applies on command, applying nothing, like a crash mid-write. */
+  static final class FailingStore implements SyncStore {
+    private final SyncStore delegate;
+    private int failNextApplies;
+
+    FailingStore(SyncStore delegate) {
+      this.delegate = delegate;
+    }
+
+    FailingStore() {
+      this(new MemoryStore());
+    }
+
+    synchronized void failNextApplies(int n) {
+      failNextApplies = n;
+    }
+
+    @Override
+    public String epoch() {
+      return delegate.epoch();
+    }
+
+    @Override
+    public long headSeq() {
+      return delegate.headSeq();
+    }
+
+    @Override
+    public Optional<StoredRecord> get(RecordId id) {
+      return delegate.get(id);
+    }
+
+    @Override
+    public List<StoredRecord> list(
+        String collection, String afterKey, int limit, boolean includeDeleted) {
+      return delegate.list(collection, afterKey, limit, includeDeleted);
+    }
+
+    @Override
+    public FeedPage readFeed(
+        String scope, long afterSeq, int maxChanges, long maxBytes, String excludeSource) {
+      return delegate.readFeed(scope, afterSeq, maxChanges, maxBytes, excludeSource);
+    }
+
+    @Override
+    public ApplyResult apply(WriteSet writes) {
+      synchronized (this) {
+        if (failNextApplies > 0) {
+          failNextApplies--;
+          throw new SyncException(SyncException.Code.STORE_FAILURE, "injected store failure");
+        }
+      }
+      return delegate.apply(writes);
+    }
+
+    @Override
+    public Optional<Checkpoint> checkpoint(String peerId, String scope) {
+      return delegate.checkpoint(peerId, scope);
+    }
+
+    @Override
+    public List<QuarantinedChange> quarantine() {
+      return delegate.quarantine();
+    }
+
+    @Override
+    public Optional<String> property(String name) {
+      return delegate.property(name);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+}
