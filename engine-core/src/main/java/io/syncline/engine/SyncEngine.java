@@ -104,6 +104,7 @@ public final class SyncEngine implements Closeable {
   private final Map<String, Long> lastSuccess = new TreeMap<>();
   private int consecutiveFailures;
   private volatile boolean background;
+  private volatile long backoffUntilMillis;
   private volatile boolean closed;
 
   private SyncEngine(Builder b) {
@@ -378,6 +379,7 @@ public final class SyncEngine implements Closeable {
       detail = "";
     }
     lastDelay = delay;
+    backoffUntilMillis = anyRetry ? now + delay.toMillis() : 0;
     setStatus(state, detail, next, totals[0], totals[1]);
     return new SyncResult(results);
   }
@@ -452,6 +454,12 @@ public final class SyncEngine implements Closeable {
   private WorkResult runBackground(long deadlineMillis) {
     if (closed || !background) {
       return WorkResult.SUCCESS;
+    }
+    // A background trigger (a local change, the period) never cuts a backoff short: the peer may
+    // have asked for that delay. Only a manual sync does.
+    long wait = backoffUntilMillis - clock.millis();
+    if (wait > 0) {
+      return WorkResult.retry(Duration.ofMillis(wait));
     }
     try {
       SyncResult r = runSync(deadlineMillis, true);

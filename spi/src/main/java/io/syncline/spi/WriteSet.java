@@ -165,9 +165,12 @@ public final class WriteSet {
       return this;
     }
 
-    /** Sets an engine property; names are identifiers, values at most 4096 characters. */
+    /**
+     * Sets an engine property; names are identifiers of up to 256 characters, values at most 4096
+     * characters.
+     */
     public Builder property(String name, String value) {
-      Checks.identifier(name, "name", 128);
+      Checks.identifier(name, "name", 256);
       Checks.notNull(value, "value");
       if (value.length() > 4096) {
         throw new IllegalArgumentException("value longer than 4096 characters");

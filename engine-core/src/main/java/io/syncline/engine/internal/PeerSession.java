@@ -143,14 +143,16 @@ public final class PeerSession {
   private Result push(SyncConnection conn, String scope, Checkpoint cp, HandshakeResponse hs)
       throws IOException {
     Checkpoint current = cp;
+    long resyncUntil = replica.resyncUntil(peer.id(), scope);
     while (true) {
       if (pastDeadline()) {
         return deadline();
       }
+      // After a resync the peer may lack even what it once sent us: send that too.
+      String exclude = current.pushCursor() < resyncUntil ? null : peer.id();
       int limit = sizer.maxChanges(Math.min(maxChanges, hs.maxBatchChanges()));
       long bytes = sizer.maxBytes(Math.min(maxBytes, hs.maxBatchBytes()));
-      FeedPage page =
-          replica.store().readFeed(scope, current.pushCursor(), limit, bytes, peer.id());
+      FeedPage page = replica.store().readFeed(scope, current.pushCursor(), limit, bytes, exclude);
       List<Change> batch = new ArrayList<>(page.changes());
       String batchId =
           replica.replicaId() + "/" + scope + "/" + current.pushCursor() + "-" + page.nextCursor();

@@ -376,15 +376,34 @@ public final class Replica {
     return cp;
   }
 
-  /** Stores {@code cp} unconditionally (a resync). */
+  /**
+   * Starts over with a peer whose store was replaced or went back in time: stores {@code cp}
+   * unconditionally and remembers, in the same transaction, that every local record up to the
+   * current head must be pushed to the peer again, even those that came from it.
+   */
   public void resetCheckpoint(Checkpoint cp) {
     writeLock.lock();
     try {
-      store.apply(WriteSet.builder().resetCheckpoint(cp).build());
+      store.apply(
+          WriteSet.builder()
+              .resetCheckpoint(cp)
+              .property(resyncProperty(cp.peerId(), cp.scope()), Long.toString(store.headSeq()))
+              .build());
     } finally {
       writeLock.unlock();
     }
     cachePushCursor(cp);
+  }
+
+  /**
+   * The seq up to which pushes to the peer must include what came from it (after a resync), or 0.
+   */
+  public long resyncUntil(String peerId, String scope) {
+    return store.property(resyncProperty(peerId, scope)).map(Long::parseLong).orElse(0L);
+  }
+
+  private static String resyncProperty(String peerId, String scope) {
+    return "resync:" + peerId + ":" + scope;
   }
 
   /** Records that the peer of {@code next} acknowledged {@code sent}, up to its push cursor. */
