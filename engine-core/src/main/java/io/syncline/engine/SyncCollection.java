@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The records of one collection in one scope, as objects of type {@code T} mapped to JSON by
@@ -119,11 +120,24 @@ public final class SyncCollection<T> {
 
   /** Every record of the collection, in key order. */
   public List<Item<T>> all() {
+    return query(value -> true);
+  }
+
+  /**
+   * The records for which {@code filter} holds, in key order. Scans the collection page by page;
+   * for large collections, keep an index of your own.
+   */
+  public List<Item<T>> query(Predicate<? super T> filter) {
+    Objects.requireNonNull(filter, "filter == null");
     List<Item<T>> out = new ArrayList<>();
     String after = null;
     while (true) {
       List<Item<T>> page = list(after, 500);
-      out.addAll(page);
+      for (Item<T> item : page) {
+        if (filter.test(item.value())) {
+          out.add(item);
+        }
+      }
       if (page.size() < 500) {
         return out;
       }

@@ -13,6 +13,7 @@ import io.syncline.engine.internal.PeerSession;
 import io.syncline.engine.internal.Replica;
 import io.syncline.engine.internal.RxSyncScheduler;
 import io.syncline.spi.Authorizer;
+import io.syncline.spi.BackgroundWork;
 import io.syncline.spi.ChangeSource;
 import io.syncline.spi.Clock;
 import io.syncline.spi.ConflictResolver;
@@ -424,7 +425,7 @@ public final class SyncEngine implements Closeable {
             backgroundInterval,
             backgroundConstraints,
             maxRunTime),
-        this::runBackground);
+        backgroundWork);
   }
 
   /** Turns background sync off and cancels scheduled runs; a run in progress finishes. */
@@ -444,12 +445,29 @@ public final class SyncEngine implements Closeable {
     scheduler.schedule(
         new WorkRequest(
             workName(what), false, delay, Duration.ZERO, backgroundConstraints, maxRunTime),
-        this::runBackground);
+        backgroundWork);
   }
 
   private String workName(String what) {
     return "syncline." + replicaId + "." + what;
   }
+
+  /** What the engine hands to its scheduler: a run, and a way to hear why a run waits. */
+  private final BackgroundWork backgroundWork =
+      new BackgroundWork() {
+        @Override
+        public WorkResult run(long deadlineMillis) {
+          return runBackground(deadlineMillis);
+        }
+
+        @Override
+        public void waiting(String unmet) {
+          if (!closed && !sessionLock.isLocked()) {
+            SyncStatus s = status.getValue();
+            setStatus(SyncStatus.State.WAITING, "waiting for " + unmet, 0, s.pushed(), s.pulled());
+          }
+        }
+      };
 
   private WorkResult runBackground(long deadlineMillis) {
     if (closed || !background) {

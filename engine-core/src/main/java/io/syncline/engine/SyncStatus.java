@@ -38,6 +38,8 @@ public record SyncStatus(
     OFFLINE,
     /** A transient failure; the engine waits before retrying. */
     BACKING_OFF,
+    /** Background sync is due but the host holds it back; {@code detail} names the constraint. */
+    WAITING,
     /** Retrying cannot help until the host acts; {@code detail} says why. */
     FAILED,
     /** The engine was closed. */

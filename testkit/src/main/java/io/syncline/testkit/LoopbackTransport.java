@@ -15,6 +15,7 @@ import io.syncline.spi.SyncHandler;
 import io.syncline.spi.SyncTransport;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,7 +27,7 @@ import java.util.Objects;
 /**
  * An in-process {@link SyncTransport} that hands requests straight to a peer's {@link SyncHandler},
  * and fails on command: offline, a lost request, a lost response (the peer applied the batch but
- * the caller never hears so), a duplicated request, or a scripted answer.
+ * the caller never hears so), a duplicated request, a scripted answer, or latency on a fake clock.
  *
  * <pre>{@code
  * LoopbackTransport toServer = new LoopbackTransport(server.handler());
@@ -59,6 +60,8 @@ public final class LoopbackTransport implements SyncTransport {
   private final List<PullRequest> deliveredPulls = new ArrayList<>();
   private boolean offline;
   private int connects;
+  private FakeClock latencyClock;
+  private Duration latency = Duration.ZERO;
 
   /** A transport to {@code handler}, calling it as an anonymous in-process caller. */
   public LoopbackTransport(SyncHandler handler) {
@@ -78,6 +81,17 @@ public final class LoopbackTransport implements SyncTransport {
   public void setOffline(boolean offline) {
     synchronized (lock) {
       this.offline = offline;
+    }
+  }
+
+  /**
+   * Every call from now on takes {@code latency} of {@code clock}'s time: the transport advances
+   * the clock before delivering. Deterministic delay for deadline and timing tests.
+   */
+  public void setLatency(FakeClock clock, Duration latency) {
+    synchronized (lock) {
+      this.latencyClock = Objects.requireNonNull(clock, "clock == null");
+      this.latency = Objects.requireNonNull(latency, "latency == null");
     }
   }
 
@@ -168,6 +182,9 @@ public final class LoopbackTransport implements SyncTransport {
         throw new ConnectException("loopback transport is offline");
       }
       fault = faults.get(op).poll();
+      if (latencyClock != null) {
+        latencyClock.advance(latency);
+      }
     }
     if (fault == Fault.DROP_REQUEST) {
       throw new IOException("loopback: " + op + " request dropped");
