@@ -69,6 +69,31 @@ class ConflictResolutionTest {
       assertThat(ada.get("name").asText()).isEqualTo("Ada");
     }
     assertConverged(t.stores());
+    // Once converged, replicas do not trade fresh versions of equal content.
+    for (int i = 0; i < 3; i++) {
+      SyncResult ra = t.a().syncNow().blockingGet();
+      SyncResult rb = t.b().syncNow().blockingGet();
+      assertThat(ra.pushed() + ra.pulled() + rb.pushed() + rb.pulled()).isZero();
+    }
+  }
+
+  @Test
+  void aResolverThatAlwaysKeepsTheRemoteStateStillSettles() {
+    ConflictResolver keepRemote =
+        new ConflictResolver() {
+          @Override
+          public Resolution resolve(SyncRecord local, SyncRecord remote) {
+            return new KeepRemote();
+          }
+        };
+    Trio t = trio(keepRemote);
+    t.a().collection("notes").putJson("x", "{\"v\":1}");
+    t.b().collection("notes").putJson("x", "{\"v\":1}");
+    syncAll(t);
+    syncAll(t);
+    assertConverged(t.stores());
+    SyncResult again = t.a().syncNow().blockingGet();
+    assertThat(again.pushed() + again.pulled()).isZero();
   }
 
   @Test

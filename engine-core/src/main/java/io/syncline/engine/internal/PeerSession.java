@@ -133,7 +133,11 @@ public final class PeerSession {
   /** Loads the checkpoint and starts over where the peer's store was replaced or went back. */
   private Checkpoint prepare(String scope, HandshakeResponse hs) {
     Checkpoint cp = replica.checkpoint(peer.id(), scope);
-    if (!cp.peerEpoch().equals(hs.epoch()) || hs.headSeq() < cp.pullCursor()) {
+    if (cp.peerEpoch().isEmpty()) {
+      // First contact: nothing to resync, just remember whose feed the cursors point into.
+      cp = new Checkpoint(peer.id(), scope, 0, 0, hs.epoch());
+      replica.startCheckpoint(cp);
+    } else if (!cp.peerEpoch().equals(hs.epoch()) || hs.headSeq() < cp.pullCursor()) {
       cp = new Checkpoint(peer.id(), scope, 0, 0, hs.epoch());
       replica.resetCheckpoint(cp);
     }

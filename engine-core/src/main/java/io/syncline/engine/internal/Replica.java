@@ -314,28 +314,33 @@ public final class Replica {
     return applied;
   }
 
-  /** The state to write for a remote state meeting a local one, or null to keep the local one. */
+  /**
+   * The state to write for a remote state meeting a local one, or null to keep the local one. When
+   * the resolver's choice has the same content as the state with the higher version, that state is
+   * kept as it is; only a choice that differs from it gets a new version (dominating both), so that
+   * replicas resolving the same pair never trade fresh versions of equal content.
+   */
   private SyncRecord resolve(SyncRecord local, SyncRecord remote) {
     hlc.observe(local.version().stamp());
     ConflictResolver.Resolution res = resolver.resolve(local, remote);
     boolean remoteNewer = remote.version().isNewerThan(local.version());
-    String scope = remoteNewer ? remote.scope() : local.scope();
+    SyncRecord newer = remoteNewer ? remote : local;
+    SyncRecord chosen;
     if (res instanceof ConflictResolver.KeepRemote) {
-      if (remoteNewer) {
-        return remote;
-      }
-      return new SyncRecord(
-          remote.id(), scope, hlc.now(), remote.deleted(), remote.payload(), remote.meta());
+      chosen = remote;
+    } else if (res instanceof ConflictResolver.KeepLocal) {
+      chosen = local;
+    } else {
+      ConflictResolver.Merged m = (ConflictResolver.Merged) res;
+      chosen =
+          new SyncRecord(
+              local.id(), newer.scope(), newer.version(), m.deleted(), m.payload(), m.meta());
     }
-    if (res instanceof ConflictResolver.KeepLocal) {
-      if (!remoteNewer) {
-        return null;
-      }
-      return new SyncRecord(
-          local.id(), scope, hlc.now(), local.deleted(), local.payload(), local.meta());
+    if (chosen.sameContentAs(newer)) {
+      return remoteNewer ? remote : null;
     }
-    ConflictResolver.Merged m = (ConflictResolver.Merged) res;
-    return new SyncRecord(local.id(), scope, hlc.now(), m.deleted(), m.payload(), m.meta());
+    return new SyncRecord(
+        local.id(), newer.scope(), hlc.now(), chosen.deleted(), chosen.payload(), chosen.meta());
   }
 
   /**
@@ -374,6 +379,17 @@ public final class Replica {
     Checkpoint cp = store.checkpoint(peerId, scope).orElse(Checkpoint.initial(peerId, scope));
     cachePushCursor(cp);
     return cp;
+  }
+
+  /** Stores the first checkpoint of a peer and scope. */
+  public void startCheckpoint(Checkpoint cp) {
+    writeLock.lock();
+    try {
+      store.apply(WriteSet.builder().checkpoint(cp).build());
+    } finally {
+      writeLock.unlock();
+    }
+    cachePushCursor(cp);
   }
 
   /**
