@@ -1,8 +1,10 @@
 package io.syncline.engine;
 
+import io.syncline.engine.internal.Immutables;
 import io.syncline.spi.Identifiers;
 import io.syncline.spi.SyncRecord;
 import io.syncline.spi.SyncTransport;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -39,7 +41,7 @@ public record Peer(
     for (String s : scopes) {
       sorted.add(SyncRecord.checkScope(s));
     }
-    scopes = List.copyOf(sorted);
+    scopes = Immutables.list(sorted);
     if (!push && !pull) {
       throw new IllegalArgumentException("a peer must push, pull or both");
     }
@@ -47,7 +49,7 @@ public record Peer(
 
   /** A peer to push to and pull from, for the given scopes. */
   public static Peer of(String id, SyncTransport transport, String... scopes) {
-    return new Peer(id, transport, List.of(scopes), true, true);
+    return new Peer(id, transport, Arrays.asList(scopes), true, true);
   }
 
   /** This peer, only pulled from. */

@@ -9,6 +9,7 @@ import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.reactivex.rxjava3.subjects.BehaviorSubject;
 import io.syncline.engine.internal.BatchSizer;
 import io.syncline.engine.internal.EngineHandler;
+import io.syncline.engine.internal.Immutables;
 import io.syncline.engine.internal.PeerSession;
 import io.syncline.engine.internal.Replica;
 import io.syncline.engine.internal.RxSyncScheduler;
@@ -33,6 +34,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -116,8 +118,8 @@ public final class SyncEngine implements Closeable {
     this.retryPolicy = b.retryPolicy;
     this.maxBatchChanges = b.maxBatchChanges;
     this.maxBatchBytes = b.maxBatchBytes;
-    this.peers = List.copyOf(new TreeMap<>(b.peers).values());
-    this.changeSources = List.copyOf(b.changeSources);
+    this.peers = Immutables.list(new TreeMap<>(b.peers).values());
+    this.changeSources = Immutables.list(b.changeSources);
     this.ioScheduler = b.ioScheduler;
     this.scheduler = b.scheduler != null ? b.scheduler : new RxSyncScheduler(ioScheduler, clock);
     this.listener = b.listener;
@@ -135,13 +137,20 @@ public final class SyncEngine implements Closeable {
         }
       }
     }
-    pushPeers.replaceAll((k, v) -> List.copyOf(v));
+    pushPeers.replaceAll((k, v) -> Immutables.list(v));
     this.replica = new Replica(replicaId, store, clock, b.resolver, b.inboundLimits, pushPeers);
     this.handler = new EngineHandler(replica, b.authorizer);
     this.status =
         BehaviorSubject.createDefault(
             new SyncStatus(
-                SyncStatus.State.IDLE, "", 0, 0, 0, 0, replica.quarantine().size(), Map.of()));
+                SyncStatus.State.IDLE,
+                "",
+                0,
+                0,
+                0,
+                0,
+                replica.quarantine().size(),
+                Collections.emptyMap()));
   }
 
   /** A builder; {@code replicaId} and {@code store} are required. */

@@ -1,5 +1,6 @@
 package io.syncline.engine;
 
+import io.syncline.engine.internal.Immutables;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
 public record SyncResult(List<PeerResult> peers) {
   /** Copies the list. */
   public SyncResult {
-    peers = List.copyOf(peers);
+    peers = Immutables.list(peers);
   }
 
   /** Whether every peer's session succeeded. */

@@ -1,8 +1,8 @@
 package io.syncline.engine;
 
+import io.syncline.engine.internal.Immutables;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * What the engine is doing and why, for a UI or a log: a snapshot, immutable.
@@ -50,7 +50,7 @@ public record SyncStatus(
   public SyncStatus {
     Objects.requireNonNull(state, "state == null");
     Objects.requireNonNull(detail, "detail == null");
-    lastSuccessMillis = Map.copyOf(new TreeMap<>(lastSuccessMillis));
+    lastSuccessMillis = Immutables.sortedMap(lastSuccessMillis);
   }
 
   @Override

@@ -52,7 +52,7 @@ public interface ChangeSource {
   record ScanResult(List<SourceChange> changes, String nextToken, boolean hasMore) {
     /** Validates and copies. */
     public ScanResult {
-      changes = List.copyOf(Checks.notNull(changes, "changes"));
+      changes = Checks.immutableList(changes, "changes");
       Checks.notNull(nextToken, "nextToken");
     }
   }

@@ -1,5 +1,10 @@
 package io.syncline.spi;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
 /** Argument checks shared by the value types; messages name the parameter. */
 final class Checks {
   private Checks() {}
@@ -44,6 +49,21 @@ final class Checks {
       }
     }
     return value;
+  }
+
+  /**
+   * An unmodifiable copy of {@code values}, refusing null elements. (Android before API 30 lacks
+   * {@code List.copyOf}.)
+   */
+  static <T> List<T> immutableList(Collection<? extends T> values, String name) {
+    notNull(values, name);
+    List<T> copy = new ArrayList<>(values);
+    for (T t : copy) {
+      if (t == null) {
+        throw new NullPointerException(name + " holds a null element");
+      }
+    }
+    return Collections.unmodifiableList(copy);
   }
 
   static long nonNegative(long value, String name) {

@@ -1,5 +1,6 @@
 package io.syncline.spi;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ import java.util.List;
 public record FeedPage(List<Change> changes, long nextCursor, boolean hasMore) {
   /** Validates and copies: changes in strictly increasing seq order, none above nextCursor. */
   public FeedPage {
-    changes = List.copyOf(Checks.notNull(changes, "changes"));
+    changes = Checks.immutableList(changes, "changes");
     Checks.nonNegative(nextCursor, "nextCursor");
     long prev = Long.MIN_VALUE;
     for (Change c : changes) {
@@ -34,7 +35,7 @@ public record FeedPage(List<Change> changes, long nextCursor, boolean hasMore) {
 
   /** An empty page at {@code cursor} with nothing more to read. */
   public static FeedPage empty(long cursor) {
-    return new FeedPage(List.of(), cursor, false);
+    return new FeedPage(Collections.<Change>emptyList(), cursor, false);
   }
 
   /** The sum of the changes' approximate sizes. */

@@ -66,7 +66,7 @@ public sealed interface Outcome
   record Rejected(List<Rejection> rejections) implements Outcome {
     /** Validates and copies: at least one rejection. */
     public Rejected {
-      rejections = List.copyOf(Checks.notNull(rejections, "rejections"));
+      rejections = Checks.immutableList(rejections, "rejections");
       if (rejections.isEmpty()) {
         throw new IllegalArgumentException("rejections is empty");
       }

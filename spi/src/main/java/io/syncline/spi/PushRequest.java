@@ -18,7 +18,7 @@ public record PushRequest(String senderId, String scope, String batchId, List<Ch
     Checks.identifier(senderId, "senderId", 64);
     SyncRecord.checkScope(scope);
     Checks.notNull(batchId, "batchId");
-    changes = List.copyOf(Checks.notNull(changes, "changes"));
+    changes = Checks.immutableList(changes, "changes");
   }
 
   /** The sum of the changes' approximate sizes. */

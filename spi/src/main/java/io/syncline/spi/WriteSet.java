@@ -47,11 +47,11 @@ public final class WriteSet {
   private final Map<String, String> properties;
 
   private WriteSet(Builder b) {
-    this.writes = List.copyOf(b.writes);
-    this.checkpoints = List.copyOf(b.checkpoints);
-    this.checkpointResets = List.copyOf(b.checkpointResets);
-    this.quarantineAdds = List.copyOf(b.quarantineAdds);
-    this.quarantineRemovals = List.copyOf(b.quarantineRemovals);
+    this.writes = Checks.immutableList(b.writes, "writes");
+    this.checkpoints = Checks.immutableList(b.checkpoints, "checkpoints");
+    this.checkpointResets = Checks.immutableList(b.checkpointResets, "checkpointResets");
+    this.quarantineAdds = Checks.immutableList(b.quarantineAdds, "quarantineAdds");
+    this.quarantineRemovals = Checks.immutableList(b.quarantineRemovals, "quarantineRemovals");
     this.properties = Collections.unmodifiableMap(new TreeMap<>(b.properties));
   }
 

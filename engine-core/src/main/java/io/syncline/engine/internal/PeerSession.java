@@ -21,6 +21,7 @@ import io.syncline.spi.SyncRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -175,7 +176,7 @@ public final class PeerSession {
             sizer.onTooLarge(batch.size(), approximateBytes(batch), t.maxChanges());
             break;
           }
-          quarantine(batch, List.of(batch.get(0).id()), "TOO_LARGE", t.reason());
+          quarantine(batch, Collections.singletonList(batch.get(0).id()), "TOO_LARGE", t.reason());
           batch.clear();
           advance = true;
         } else if (o instanceof Outcome.Rejected r) {
@@ -209,7 +210,7 @@ public final class PeerSession {
       }
       if (advance && page.nextCursor() > current.pushCursor()) {
         current = current.withPushCursor(page.nextCursor());
-        replica.pushAcknowledged(current, List.of());
+        replica.pushAcknowledged(current, Collections.emptyList());
       }
       if (!page.hasMore() && page.nextCursor() == current.pushCursor()) {
         return null;
@@ -227,7 +228,7 @@ public final class PeerSession {
 
   private void quarantineOne(SyncRecord record, String code, String reason) {
     replica.addToQuarantine(
-        List.of(
+        Collections.singletonList(
             new QuarantinedChange(0, peer.id(), record, code, reason, replica.clock().millis())));
     quarantined++;
   }

@@ -25,6 +25,7 @@ import io.syncline.spi.SyncStore;
 import io.syncline.spi.Version;
 import io.syncline.spi.WriteSet;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -142,7 +143,8 @@ public final class Replica {
           SyncException.Code.INTERNAL, "the store did not accept a newer version of " + id);
     }
     events.onNext(new RecordEvent(id, written.record().version(), deleted, false));
-    TreeSet<String> scopes = new TreeSet<>(List.of(scope));
+    TreeSet<String> scopes = new TreeSet<>();
+    scopes.add(scope);
     if (previousScope != null) {
       scopes.add(previousScope);
     }
@@ -490,7 +492,7 @@ public final class Replica {
   /** Where a record stands. */
   public RecordState stateOf(RecordId id) {
     Optional<StoredRecord> cur = store.get(id);
-    if (cur.isEmpty()) {
+    if (!cur.isPresent()) {
       return RecordState.UNKNOWN;
     }
     StoredRecord s = cur.get();
@@ -499,7 +501,8 @@ public final class Replica {
         return RecordState.QUARANTINED;
       }
     }
-    for (String peer : pushPeersByScope.getOrDefault(s.record().scope(), List.of())) {
+    for (String peer :
+        pushPeersByScope.getOrDefault(s.record().scope(), Collections.<String>emptyList())) {
       if (!peer.equals(s.source()) && pushCursor(peer, s.record().scope()) < s.seq()) {
         return RecordState.PENDING;
       }
@@ -582,12 +585,13 @@ public final class Replica {
       }
     }
     Optional<StoredRecord> cur = store.get(w.id);
-    if (cur.isEmpty()) {
+    if (!cur.isPresent()) {
       return;
     }
     StoredRecord s = cur.get();
     boolean acked = s.source() != null && s.record().version().compareTo(w.version) >= 0;
-    for (String peer : pushPeersByScope.getOrDefault(s.record().scope(), List.of())) {
+    for (String peer :
+        pushPeersByScope.getOrDefault(s.record().scope(), Collections.<String>emptyList())) {
       acked |= pushCursor(peer, s.record().scope()) >= s.seq();
     }
     if (acked) {

@@ -12,6 +12,7 @@ import io.syncline.spi.SyncRecord;
 import io.syncline.spi.SyncStore;
 import io.syncline.spi.WriteSet;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -229,7 +230,7 @@ public final class MemoryStore implements SyncStore {
   public List<QuarantinedChange> quarantine() {
     synchronized (lock) {
       checkOpen();
-      return List.copyOf(quarantine.values());
+      return Collections.unmodifiableList(new ArrayList<>(quarantine.values()));
     }
   }
 
