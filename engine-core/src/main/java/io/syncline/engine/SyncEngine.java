@@ -93,10 +93,7 @@ public final class SyncEngine implements Closeable {
   private final SyncEventListener listener;
   private final ObjectMapper mapper;
   private final String defaultScope;
-  private final Duration backgroundInterval;
-  private final Constraints backgroundConstraints;
-  private final Duration maxRunTime;
-  private final Duration localChangeDebounce;
+  private final SyncPolicy policy;
   private final Replica replica;
   private final EngineHandler handler;
 
@@ -108,6 +105,7 @@ public final class SyncEngine implements Closeable {
   private int consecutiveFailures;
   private volatile boolean background;
   private volatile long backoffUntilMillis;
+  private volatile boolean resetBackoff;
   private volatile boolean closed;
 
   private SyncEngine(Builder b) {
@@ -125,10 +123,7 @@ public final class SyncEngine implements Closeable {
     this.listener = b.listener;
     this.mapper = b.mapper;
     this.defaultScope = b.defaultScope;
-    this.backgroundInterval = b.backgroundInterval;
-    this.backgroundConstraints = b.backgroundConstraints;
-    this.maxRunTime = b.maxRunTime;
-    this.localChangeDebounce = b.localChangeDebounce;
+    this.policy = b.policy;
     Map<String, List<String>> pushPeers = new TreeMap<>();
     for (Peer p : peers) {
       if (p.push()) {
@@ -197,7 +192,7 @@ public final class SyncEngine implements Closeable {
     checkOpen();
     Replica.Written w = replica.writeLocal(id, scope, deleted, payload);
     if (background) {
-      scheduleOnce("local", localChangeDebounce);
+      scheduleOnce("local", policy.localChangeDebounce(), policy.constraints(), false);
     }
     return new WriteReceipt(
         id, w.record().version(), replica.acknowledged(id, w.record().version()));
@@ -225,7 +220,8 @@ public final class SyncEngine implements Closeable {
    * are results, not errors.
    */
   public Single<SyncResult> syncNow() {
-    return Single.fromCallable(() -> runSync(Long.MAX_VALUE, false)).subscribeOn(ioScheduler);
+    return Single.fromCallable(() -> runSync(Long.MAX_VALUE, false, false))
+        .subscribeOn(ioScheduler);
   }
 
   /**
@@ -233,10 +229,10 @@ public final class SyncEngine implements Closeable {
    * clock), keeping every finished batch; the next sync continues from there. Blocks.
    */
   public SyncResult syncUntil(long deadlineMillis) {
-    return runSync(deadlineMillis, false);
+    return runSync(deadlineMillis, false, false);
   }
 
-  private SyncResult runSync(long deadlineMillis, boolean fromScheduler) {
+  private SyncResult runSync(long deadlineMillis, boolean fromScheduler, boolean pushOnly) {
     checkOpen();
     sessionLock.lock();
     try {
@@ -266,7 +262,8 @@ public final class SyncEngine implements Closeable {
                             0,
                             basePushed + pushed,
                             basePulled + pulled),
-                    deadlineMillis)
+                    deadlineMillis,
+                    pushOnly)
                 .run();
         totals[0] += r.pushed();
         totals[1] += r.pulled();
@@ -317,7 +314,7 @@ public final class SyncEngine implements Closeable {
                 false));
       }
       if (imported > 0 && background) {
-        scheduleOnce("local", Duration.ZERO);
+        scheduleOnce("local", Duration.ZERO, policy.constraints(), false);
       }
     }
   }
@@ -339,6 +336,10 @@ public final class SyncEngine implements Closeable {
         }
       }
       allUnreachable &= x.unreachable();
+    }
+    if (resetBackoff) {
+      resetBackoff = false;
+      consecutiveFailures = 0;
     }
     consecutiveFailures = anyRetry ? consecutiveFailures + 1 : 0;
     Duration delay = Duration.ZERO;
@@ -381,7 +382,7 @@ public final class SyncEngine implements Closeable {
       if (background) {
         next = now + delay.toMillis();
         if (!fromScheduler) {
-          scheduleOnce("retry", delay);
+          scheduleOnce("retry", delay, policy.constraints(), false);
         }
       }
     } else {
@@ -390,6 +391,10 @@ public final class SyncEngine implements Closeable {
     }
     lastDelay = delay;
     backoffUntilMillis = anyRetry ? now + delay.toMillis() : 0;
+    if (background && !anyRetry && failure == null && !policy.maxStaleness().isZero()) {
+      // Past the staleness bound, only the network constraint holds.
+      scheduleOnce("stale", policy.maxStaleness(), Constraints.CONNECTED, false);
+    }
     setStatus(state, detail, next, totals[0], totals[1]);
     return new SyncResult(results);
   }
@@ -427,33 +432,60 @@ public final class SyncEngine implements Closeable {
     checkOpen();
     background = true;
     scheduler.schedule(
-        new WorkRequest(
+        WorkRequest.periodic(
             workName("periodic"),
-            true,
             Duration.ZERO,
-            backgroundInterval,
-            backgroundConstraints,
-            maxRunTime),
+            policy.interval(),
+            policy.constraints(),
+            policy.maxRunTime()),
         backgroundWork);
+    if (!policy.maxStaleness().isZero()) {
+      scheduleOnce("stale", policy.maxStaleness(), Constraints.CONNECTED, false);
+    }
   }
 
   /** Turns background sync off and cancels scheduled runs; a run in progress finishes. */
   public void disableBackgroundSync() {
     background = false;
-    scheduler.cancel(workName("periodic"));
-    scheduler.cancel(workName("local"));
-    scheduler.cancel(workName("retry"));
+    for (String what : WORK) {
+      scheduler.cancel(workName(what));
+    }
   }
+
+  private static final String[] WORK = {"periodic", "local", "retry", "stale", "user", "reconnect"};
 
   /** Whether background sync is on. */
   public boolean isBackgroundSyncEnabled() {
     return background;
   }
 
-  private void scheduleOnce(String what, Duration delay) {
+  /**
+   * Asks for a background sync on a user's behalf (pull to refresh): it runs at once when any
+   * network is up, expedited if the policy says so, and may outlive the screen that asked. Unlike
+   * {@link #syncNow()}, it does not need the caller to wait. Needs background sync enabled.
+   *
+   * @throws IllegalStateException if background sync is off
+   */
+  public void requestSync() {
+    checkOpen();
+    if (!background) {
+      throw new IllegalStateException("background sync is off; call syncNow() instead");
+    }
+    backoffUntilMillis = 0;
+    scheduleOnce("user", Duration.ZERO, Constraints.CONNECTED, policy.expediteOnUserAction());
+  }
+
+  private void scheduleOnce(
+      String what, Duration delay, Constraints constraints, boolean expedited) {
     scheduler.schedule(
         new WorkRequest(
-            workName(what), false, delay, Duration.ZERO, backgroundConstraints, maxRunTime),
+            workName(what),
+            false,
+            delay,
+            Duration.ZERO,
+            constraints,
+            policy.maxRunTime(),
+            expedited),
         backgroundWork);
   }
 
@@ -467,6 +499,16 @@ public final class SyncEngine implements Closeable {
         @Override
         public WorkResult run(long deadlineMillis) {
           return runBackground(deadlineMillis);
+        }
+
+        @Override
+        public void networkRestored() {
+          // A reconnect ends any backoff: the failure it answered was most likely the outage.
+          resetBackoff = true;
+          backoffUntilMillis = 0;
+          if (background && !closed) {
+            scheduleOnce("reconnect", Duration.ZERO, Constraints.CONNECTED, false);
+          }
         }
 
         @Override
@@ -489,7 +531,7 @@ public final class SyncEngine implements Closeable {
       return WorkResult.retry(Duration.ofMillis(wait));
     }
     try {
-      SyncResult r = runSync(deadlineMillis, true);
+      SyncResult r = runSync(deadlineMillis, true, policy.mode() == SyncPolicy.Mode.PUSH_ONLY);
       if (r.isSuccess()) {
         return WorkResult.SUCCESS;
       }
@@ -570,7 +612,7 @@ public final class SyncEngine implements Closeable {
     checkOpen();
     replica.replay(quarantineId);
     if (background) {
-      scheduleOnce("local", Duration.ZERO);
+      scheduleOnce("local", Duration.ZERO, policy.constraints(), false);
     }
   }
 
@@ -661,10 +703,7 @@ public final class SyncEngine implements Closeable {
     private SyncEventListener listener = SyncEventListener.NONE;
     private ObjectMapper mapper = new ObjectMapper();
     private String defaultScope = "default";
-    private Duration backgroundInterval = Duration.ofMinutes(15);
-    private Constraints backgroundConstraints = Constraints.CONNECTED;
-    private Duration maxRunTime = Duration.ofMinutes(9);
-    private Duration localChangeDebounce = Duration.ofSeconds(2);
+    private SyncPolicy policy = SyncPolicy.DEFAULT;
     private Authorizer authorizer = Authorizer.ALLOW_ALL;
 
     private Builder() {}
@@ -769,22 +808,9 @@ public final class SyncEngine implements Closeable {
       return this;
     }
 
-    /** The period and constraints of background runs (default 15 minutes, any network). */
-    public Builder backgroundSync(Duration interval, Constraints constraints) {
-      this.backgroundInterval = Objects.requireNonNull(interval, "interval == null");
-      this.backgroundConstraints = Objects.requireNonNull(constraints, "constraints == null");
-      return this;
-    }
-
-    /** How long one background run may take (default 9 minutes). */
-    public Builder maxRunTime(Duration maxRunTime) {
-      this.maxRunTime = Objects.requireNonNull(maxRunTime, "maxRunTime == null");
-      return this;
-    }
-
-    /** How long background sync waits after a local change before it runs (default 2 s). */
-    public Builder localChangeDebounce(Duration debounce) {
-      this.localChangeDebounce = Objects.requireNonNull(debounce, "debounce == null");
+    /** When and how background sync runs (default {@link SyncPolicy#DEFAULT}). */
+    public Builder syncPolicy(SyncPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy == null");
       return this;
     }
 
@@ -814,21 +840,10 @@ public final class SyncEngine implements Closeable {
       if (peers.containsKey(replicaId)) {
         throw new IllegalArgumentException("a peer has this replica's own id " + replicaId);
       }
-      positive(backgroundInterval, "backgroundInterval");
-      positive(maxRunTime, "maxRunTime");
-      if (localChangeDebounce.isNegative()) {
-        throw new IllegalArgumentException("localChangeDebounce < 0: " + localChangeDebounce);
-      }
       if (random == null) {
         random = new Random();
       }
       return new SyncEngine(this);
-    }
-
-    private static void positive(Duration d, String name) {
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must be positive: " + d);
-      }
     }
   }
 }

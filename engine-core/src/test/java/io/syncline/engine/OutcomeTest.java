@@ -147,8 +147,11 @@ class OutcomeTest {
     SyncEngine client =
         client(new MemoryStore())
             .scheduler(scheduler)
-            .backgroundSync(Duration.ofHours(6), io.syncline.spi.Constraints.CONNECTED)
-            .localChangeDebounce(Duration.ofSeconds(2))
+            .syncPolicy(
+                SyncPolicy.builder()
+                    .interval(Duration.ofHours(6))
+                    .localChangeDebounce(Duration.ofSeconds(2))
+                    .build())
             .retryPolicy(
                 RetryPolicy.builder()
                     .initialDelay(Duration.ofSeconds(10))
@@ -186,7 +189,7 @@ class OutcomeTest {
     SyncEngine client =
         client(new MemoryStore())
             .scheduler(scheduler)
-            .backgroundSync(Duration.ofHours(6), io.syncline.spi.Constraints.CONNECTED)
+            .syncPolicy(SyncPolicy.builder().interval(Duration.ofHours(6)).build())
             .build();
     client.enableBackgroundSync();
     virtual.triggerActions();

@@ -18,4 +18,11 @@ public interface BackgroundWork {
    * example {@code "UNMETERED"} or {@code "CHARGING"}). The default ignores it. Must not block.
    */
   default void waiting(String unmet) {}
+
+  /**
+   * The host observed connectivity coming back. The engine ends any backoff it is in, so that the
+   * host's next {@link #run} (which the host starts at once for due or retrying work) is not held
+   * back. The default ignores it. Must not block.
+   */
+  default void networkRestored() {}
 }

@@ -34,4 +34,30 @@ public record Constraints(
   public Constraints {
     Checks.notNull(network, "network");
   }
+
+  /**
+   * The first constraint that {@code now} does not meet, by name ({@code "NETWORK"}, {@code
+   * "UNMETERED"}, {@code "CHARGING"}, {@code "BATTERY_NOT_LOW"}, {@code "DEVICE_IDLE"}), or null if
+   * all are met. Unknown conditions meet every constraint. Every host decides with this one method,
+   * so the same constraints give the same decisions everywhere.
+   */
+  public String firstUnmet(HostConditions now) {
+    Checks.notNull(now, "now");
+    if (network != Network.NONE && now.network() == HostConditions.Network.NONE) {
+      return "NETWORK";
+    }
+    if (network == Network.UNMETERED && now.network() == HostConditions.Network.METERED) {
+      return "UNMETERED";
+    }
+    if (requiresCharging && now.charging() == HostConditions.Level.NO) {
+      return "CHARGING";
+    }
+    if (requiresBatteryNotLow && now.batteryLow() == HostConditions.Level.YES) {
+      return "BATTERY_NOT_LOW";
+    }
+    if (requiresDeviceIdle && now.idle() == HostConditions.Level.NO) {
+      return "DEVICE_IDLE";
+    }
+    return null;
+  }
 }

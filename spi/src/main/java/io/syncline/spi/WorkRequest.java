@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param interval the period of periodic work; {@link Duration#ZERO} for one-off work
  * @param constraints what the run waits for
  * @param maxRunTime how long one run may take; the engine stops cleanly before it
+ * @param expedited whether the host should run it as soon as its constraints allow, ahead of
+ *     deferrable work (a user asked for it); hosts without such a notion ignore it
  */
 public record WorkRequest(
     String name,
@@ -20,7 +22,8 @@ public record WorkRequest(
     Duration initialDelay,
     Duration interval,
     Constraints constraints,
-    Duration maxRunTime) {
+    Duration maxRunTime,
+    boolean expedited) {
 
   /** Validates every part. */
   public WorkRequest {
@@ -38,5 +41,21 @@ public record WorkRequest(
     if (maxRunTime.isZero() || maxRunTime.isNegative()) {
       throw new IllegalArgumentException("maxRunTime <= 0: " + maxRunTime);
     }
+  }
+
+  /** One-off work after {@code delay}, not expedited. */
+  public static WorkRequest oneOff(
+      String name, Duration delay, Constraints constraints, Duration maxRunTime) {
+    return new WorkRequest(name, false, delay, Duration.ZERO, constraints, maxRunTime, false);
+  }
+
+  /** Periodic work every {@code interval}, the first run after {@code initialDelay}. */
+  public static WorkRequest periodic(
+      String name,
+      Duration initialDelay,
+      Duration interval,
+      Constraints constraints,
+      Duration maxRunTime) {
+    return new WorkRequest(name, true, initialDelay, interval, constraints, maxRunTime, false);
   }
 }

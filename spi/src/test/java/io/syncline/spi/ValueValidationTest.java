@@ -63,14 +63,57 @@ class ValueValidationTest {
     assertThatThrownBy(() -> new PullRequest("r", "s", 0, 0, 1)).hasMessageContaining("maxChanges");
     assertThatThrownBy(
             () ->
-                new WorkRequest(
+                WorkRequest.periodic(
                     "w",
-                    true,
                     Duration.ZERO,
                     Duration.ZERO,
                     Constraints.CONNECTED,
                     Duration.ofMinutes(1)))
         .hasMessageContaining("interval");
+  }
+
+  @Test
+  void constraintsNameTheFirstUnmetCondition() {
+    Constraints strict = new Constraints(Constraints.Network.UNMETERED, true, true, true);
+    HostConditions good =
+        new HostConditions(
+            HostConditions.Network.UNMETERED,
+            HostConditions.Level.YES,
+            HostConditions.Level.NO,
+            HostConditions.Level.YES);
+    assertThat(strict.firstUnmet(good)).isNull();
+    assertThat(strict.firstUnmet(good.withNetwork(HostConditions.Network.NONE)))
+        .isEqualTo("NETWORK");
+    assertThat(strict.firstUnmet(good.withNetwork(HostConditions.Network.METERED)))
+        .isEqualTo("UNMETERED");
+    assertThat(Constraints.CONNECTED.firstUnmet(good.withNetwork(HostConditions.Network.METERED)))
+        .isNull();
+    assertThat(
+            strict.firstUnmet(
+                new HostConditions(
+                    HostConditions.Network.UNMETERED,
+                    HostConditions.Level.NO,
+                    HostConditions.Level.NO,
+                    HostConditions.Level.YES)))
+        .isEqualTo("CHARGING");
+    assertThat(
+            strict.firstUnmet(
+                new HostConditions(
+                    HostConditions.Network.UNMETERED,
+                    HostConditions.Level.YES,
+                    HostConditions.Level.YES,
+                    HostConditions.Level.YES)))
+        .isEqualTo("BATTERY_NOT_LOW");
+    assertThat(
+            strict.firstUnmet(
+                new HostConditions(
+                    HostConditions.Network.UNMETERED,
+                    HostConditions.Level.YES,
+                    HostConditions.Level.NO,
+                    HostConditions.Level.NO)))
+        .isEqualTo("DEVICE_IDLE");
+    // What a host cannot observe never blocks.
+    assertThat(strict.firstUnmet(HostConditions.UNKNOWN)).isNull();
   }
 
   @Test

@@ -62,6 +62,7 @@ public final class PeerSession {
   private final SyncEventListener listener;
   private final Progress progress;
   private final long deadlineMillis;
+  private final boolean pushOnly;
   private int pushed;
   private int pulled;
   private int quarantined;
@@ -74,7 +75,8 @@ public final class PeerSession {
       long maxBytes,
       SyncEventListener listener,
       Progress progress,
-      long deadlineMillis) {
+      long deadlineMillis,
+      boolean pushOnly) {
     this.replica = replica;
     this.peer = peer;
     this.sizer = sizer;
@@ -83,6 +85,7 @@ public final class PeerSession {
     this.listener = listener;
     this.progress = progress;
     this.deadlineMillis = deadlineMillis;
+    this.pushOnly = pushOnly;
   }
 
   public Result run() {
@@ -116,7 +119,7 @@ public final class PeerSession {
           }
           cp = replica.checkpoint(peer.id(), scope);
         }
-        if (peer.pull()) {
+        if (peer.pull() && !pushOnly) {
           Result r = pull(conn, scope, cp);
           if (r != null) {
             return r;

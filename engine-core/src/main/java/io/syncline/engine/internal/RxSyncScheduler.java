@@ -4,11 +4,9 @@ import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.syncline.spi.BackgroundWork;
 import io.syncline.spi.Clock;
-import io.syncline.spi.Constraints;
 import io.syncline.spi.SyncScheduler;
 import io.syncline.spi.WorkRequest;
 import io.syncline.spi.WorkResult;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -58,13 +56,8 @@ public final class RxSyncScheduler implements SyncScheduler {
     if (result.status() == WorkResult.Status.RETRY) {
       String name = request.periodic() ? request.name() + ".retry" : request.name();
       schedule(
-          new WorkRequest(
-              name,
-              false,
-              result.retryAfter(),
-              Duration.ZERO,
-              Constraints.CONNECTED,
-              request.maxRunTime()),
+          WorkRequest.oneOff(
+              name, result.retryAfter(), request.constraints(), request.maxRunTime()),
           work);
     }
   }
