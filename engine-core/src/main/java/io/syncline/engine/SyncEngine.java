@@ -276,7 +276,7 @@ public final class SyncEngine implements Closeable {
                 r.quarantined(),
                 r.message(),
                 Duration.ZERO);
-        sessions.add(new Session(pr, r.peerRetryAfter(), r.unreachable()));
+        sessions.add(new Session(pr, r.peerRetryAfter(), r.unreachable(), r.deadlineReached()));
       }
       return finish(sessions, totals, fromScheduler);
     } finally {
@@ -285,7 +285,8 @@ public final class SyncEngine implements Closeable {
   }
 
   /** A session's result with what the engine needs to plan the next attempt. */
-  private record Session(PeerResult result, Duration peerRetryAfter, boolean unreachable) {}
+  private record Session(
+      PeerResult result, Duration peerRetryAfter, boolean unreachable, boolean deadlineReached) {}
 
   private void importChangeSources(List<Session> sessions) {
     for (ChangeSource source : changeSources) {
@@ -311,6 +312,7 @@ public final class SyncEngine implements Closeable {
                     "scanning " + source.name() + " failed: " + e,
                     Duration.ZERO),
                 null,
+                false,
                 false));
       }
       if (imported > 0 && background) {
@@ -321,6 +323,7 @@ public final class SyncEngine implements Closeable {
 
   private SyncResult finish(List<Session> sessions, int[] totals, boolean fromScheduler) {
     boolean anyRetry = false;
+    boolean anyFailure = false;
     boolean allUnreachable = true;
     String failure = null;
     String retryReason = null;
@@ -331,6 +334,9 @@ public final class SyncEngine implements Closeable {
       }
       if (r.kind() == PeerResult.Kind.RETRY) {
         anyRetry = true;
+        // Stopping at a deadline is planned, not a failure: it neither grows the backoff nor
+        // delays the next run.
+        anyFailure |= !x.deadlineReached();
         if (retryReason == null) {
           retryReason = r.peerId() + ": " + r.message();
         }
@@ -341,14 +347,17 @@ public final class SyncEngine implements Closeable {
       resetBackoff = false;
       consecutiveFailures = 0;
     }
-    consecutiveFailures = anyRetry ? consecutiveFailures + 1 : 0;
+    consecutiveFailures = anyFailure ? consecutiveFailures + 1 : anyRetry ? consecutiveFailures : 0;
     Duration delay = Duration.ZERO;
     List<PeerResult> results = new ArrayList<>();
     long now = clock.millis();
     for (Session x : sessions) {
       PeerResult r = x.result();
       if (r.kind() == PeerResult.Kind.RETRY) {
-        Duration d = retryPolicy.delay(consecutiveFailures, x.peerRetryAfter(), random);
+        Duration d =
+            x.deadlineReached()
+                ? Duration.ZERO
+                : retryPolicy.delay(Math.max(1, consecutiveFailures), x.peerRetryAfter(), random);
         if (d.compareTo(delay) > 0) {
           delay = d;
         }
@@ -373,11 +382,14 @@ public final class SyncEngine implements Closeable {
     if (failure != null) {
       state = SyncStatus.State.FAILED;
       detail = failure;
-    } else if (anyRetry && consecutiveFailures > retryPolicy.maxAttempts()) {
+    } else if (anyFailure && consecutiveFailures > retryPolicy.maxAttempts()) {
       state = SyncStatus.State.FAILED;
       detail = "gave up after " + retryPolicy.maxAttempts() + " retries; last: " + retryReason;
     } else if (anyRetry) {
-      state = allUnreachable ? SyncStatus.State.OFFLINE : SyncStatus.State.BACKING_OFF;
+      state =
+          !anyFailure
+              ? SyncStatus.State.IDLE
+              : allUnreachable ? SyncStatus.State.OFFLINE : SyncStatus.State.BACKING_OFF;
       detail = retryReason;
       if (background) {
         next = now + delay.toMillis();

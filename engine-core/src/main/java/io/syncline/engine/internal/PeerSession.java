@@ -44,6 +44,7 @@ public final class PeerSession {
    *
    * @param peerRetryAfter the delay the peer asked for, or null
    * @param unreachable whether the peer could not be reached at all
+   * @param deadlineReached whether the session stopped at the run's deadline (not a failure)
    */
   public record Result(
       PeerResult.Kind kind,
@@ -52,7 +53,8 @@ public final class PeerSession {
       int quarantined,
       String message,
       Duration peerRetryAfter,
-      boolean unreachable) {}
+      boolean unreachable,
+      boolean deadlineReached) {}
 
   private final Replica replica;
   private final Peer peer;
@@ -94,7 +96,14 @@ public final class PeerSession {
       conn = peer.transport().connect();
     } catch (IOException e) {
       return new Result(
-          PeerResult.Kind.RETRY, 0, 0, 0, "cannot reach " + peer.id() + ": " + e, null, true);
+          PeerResult.Kind.RETRY,
+          0,
+          0,
+          0,
+          "cannot reach " + peer.id() + ": " + e,
+          null,
+          true,
+          false);
     } catch (SyncException e) {
       return classify(e);
     }
@@ -335,7 +344,15 @@ public final class PeerSession {
   }
 
   private Result deadline() {
-    return result(PeerResult.Kind.RETRY, "the run's deadline came first", Duration.ZERO);
+    return new Result(
+        PeerResult.Kind.RETRY,
+        pushed,
+        pulled,
+        quarantined,
+        "the run's deadline came first",
+        Duration.ZERO,
+        false,
+        true);
   }
 
   private Result classify(SyncException e) {
@@ -350,6 +367,6 @@ public final class PeerSession {
   }
 
   private Result result(PeerResult.Kind kind, String message, Duration retryAfter) {
-    return new Result(kind, pushed, pulled, quarantined, message, retryAfter, false);
+    return new Result(kind, pushed, pulled, quarantined, message, retryAfter, false, false);
   }
 }

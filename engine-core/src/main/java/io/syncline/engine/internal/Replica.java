@@ -152,6 +152,10 @@ public final class Replica {
     return written;
   }
 
+  private boolean acceptableLocal(boolean deleted, Payload payload) {
+    return payload.size() <= limits.maxRecordBytes() && (deleted || Json.isWellFormed(payload));
+  }
+
   private void checkLocalPayload(boolean deleted, Payload payload) {
     if (payload.size() > limits.maxRecordBytes()) {
       throw new SyncException(
@@ -176,7 +180,10 @@ public final class Replica {
       WriteSet.Builder ws = WriteSet.builder();
       Map<RecordId, SyncRecord> decided = new TreeMap<>();
       for (SourceChange c : changes) {
-        checkLocalPayload(c.deleted(), c.payload());
+        if (!acceptableLocal(c.deleted(), c.payload())) {
+          // One bad item (a broken file) must not block the rest of the data set.
+          continue;
+        }
         SyncRecord cur =
             decided.containsKey(c.id())
                 ? decided.get(c.id())
