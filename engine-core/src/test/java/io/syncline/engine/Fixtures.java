@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.syncline.spi.ApplyResult;
-import io.syncline.spi.Checkpoint;
-import io.syncline.spi.FeedPage;
-import io.syncline.spi.QuarantinedChange;
 import io.syncline.spi.RecordId;
 import io.syncline.spi.StoredRecord;
 import io.syncline.spi.SyncException;
@@ -14,9 +11,9 @@ import io.syncline.spi.SyncStore;
 import io.syncline.spi.WriteSet;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
+import io.syncline.testkit.ForwardingStore;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -63,47 +60,15 @@ final class Fixtures {
   }
 
   /** A store that fails its next applies on command, applying nothing, like a crash mid-write. */
-  static final class FailingStore implements SyncStore {
-    private final SyncStore delegate;
+  static final class FailingStore extends ForwardingStore {
     private int failNextApplies;
 
-    FailingStore(SyncStore delegate) {
-      this.delegate = delegate;
-    }
-
     FailingStore() {
-      this(new MemoryStore());
+      super(new MemoryStore());
     }
 
     synchronized void failNextApplies(int n) {
       failNextApplies = n;
-    }
-
-    @Override
-    public String epoch() {
-      return delegate.epoch();
-    }
-
-    @Override
-    public long headSeq() {
-      return delegate.headSeq();
-    }
-
-    @Override
-    public Optional<StoredRecord> get(RecordId id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public List<StoredRecord> list(
-        String collection, String afterKey, int limit, boolean includeDeleted) {
-      return delegate.list(collection, afterKey, limit, includeDeleted);
-    }
-
-    @Override
-    public FeedPage readFeed(
-        String scope, long afterSeq, int maxChanges, long maxBytes, String excludeSource) {
-      return delegate.readFeed(scope, afterSeq, maxChanges, maxBytes, excludeSource);
     }
 
     @Override
@@ -115,26 +80,6 @@ final class Fixtures {
         }
       }
       return delegate.apply(writes);
-    }
-
-    @Override
-    public Optional<Checkpoint> checkpoint(String peerId, String scope) {
-      return delegate.checkpoint(peerId, scope);
-    }
-
-    @Override
-    public List<QuarantinedChange> quarantine() {
-      return delegate.quarantine();
-    }
-
-    @Override
-    public Optional<String> property(String name) {
-      return delegate.property(name);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }

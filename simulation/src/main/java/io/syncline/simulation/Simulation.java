@@ -14,7 +14,6 @@ import io.syncline.spi.CallContext;
 import io.syncline.spi.Change;
 import io.syncline.spi.Checkpoint;
 import io.syncline.spi.Clock;
-import io.syncline.spi.FeedPage;
 import io.syncline.spi.HandshakeRequest;
 import io.syncline.spi.HandshakeResponse;
 import io.syncline.spi.Outcome;
@@ -28,11 +27,11 @@ import io.syncline.spi.SyncConnection;
 import io.syncline.spi.SyncException;
 import io.syncline.spi.SyncHandler;
 import io.syncline.spi.SyncRecord;
-import io.syncline.spi.SyncStore;
 import io.syncline.spi.SyncTransport;
 import io.syncline.spi.Version;
 import io.syncline.spi.WriteSet;
 import io.syncline.store.memory.MemoryStore;
+import io.syncline.testkit.ForwardingStore;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -245,8 +244,8 @@ public final class Simulation {
 
   private void armCrash(Node n) {
     CrashMode[] modes = {CrashMode.BEFORE, CrashMode.INSIDE, CrashMode.AFTER};
-    n.store.armed = modes[rnd.nextInt(modes.length)];
-    log("%s will crash %s its next store transaction", n.id, n.store.armed);
+    n.armed = modes[rnd.nextInt(modes.length)];
+    log("%s will crash %s its next store transaction", n.id, n.armed);
   }
 
   private void partition() {
@@ -309,7 +308,7 @@ public final class Simulation {
   private void restart(Node n, SimulatedCrash c) {
     crashes++;
     log("%s dies (%s) and restarts", n.id, c.getMessage());
-    n.store.armed = CrashMode.NONE;
+    n.armed = CrashMode.NONE;
     n.restarts++;
     n.start();
   }
@@ -320,7 +319,7 @@ public final class Simulation {
     faultsOn = false;
     downLinks.clear();
     for (Node n : nodes) {
-      n.store.armed = CrashMode.NONE;
+      n.armed = CrashMode.NONE;
     }
     while (!stale.isEmpty()) {
       redeliverStale();
@@ -472,7 +471,17 @@ public final class Simulation {
     final SimClock clock = new SimClock();
     final List<Integer> peers = new ArrayList<>();
     int restarts;
+    CrashMode armed = CrashMode.NONE;
     SyncEngine engine;
+
+    /** The crash point inside a store transaction, for stores with more than one step. */
+    void crashInside() {
+      if (armed == CrashMode.INSIDE) {
+        armed = CrashMode.NONE;
+        count(Fault.CRASH_INSIDE_APPLY);
+        throw new SimulatedCrash(id + " inside a store transaction");
+      }
+    }
 
     Node(int index) {
       this.index = index;
@@ -510,24 +519,13 @@ public final class Simulation {
   }
 
   /** The replica's durable store, with crash points and invariant checks around it. */
-  private final class SimStore implements SyncStore, CrashPoint {
+  private final class SimStore extends ForwardingStore {
     final Node node;
-    final SyncStore delegate;
     final TreeSet<String> appliedVersions = new TreeSet<>();
-    CrashMode armed = CrashMode.NONE;
 
     SimStore(Node node) {
+      super(config.storeWrapper().wrap(node.memory, node::crashInside));
       this.node = node;
-      this.delegate = config.storeWrapper().wrap(node.memory, this);
-    }
-
-    @Override
-    public void inside() {
-      if (armed == CrashMode.INSIDE) {
-        armed = CrashMode.NONE;
-        count(Fault.CRASH_INSIDE_APPLY);
-        throw new SimulatedCrash(node.id + " inside a store transaction");
-      }
     }
 
     @Override
@@ -548,8 +546,8 @@ public final class Simulation {
                 + " though no store was replaced: "
                 + writes.checkpointResets());
       }
-      if (armed == CrashMode.BEFORE) {
-        armed = CrashMode.NONE;
+      if (node.armed == CrashMode.BEFORE) {
+        node.armed = CrashMode.NONE;
         count(Fault.CRASH_BEFORE_APPLY);
         throw new SimulatedCrash(node.id + " before a store transaction");
       }
@@ -578,60 +576,14 @@ public final class Simulation {
           created.merge(rec.id(), rec, (x, y) -> x.version().compareTo(y.version()) >= 0 ? x : y);
         }
       }
-      if (armed == CrashMode.AFTER || armed == CrashMode.INSIDE) {
-        Fault f = armed == CrashMode.AFTER ? Fault.CRASH_AFTER_APPLY : Fault.CRASH_INSIDE_APPLY;
-        armed = CrashMode.NONE;
+      if (node.armed == CrashMode.AFTER || node.armed == CrashMode.INSIDE) {
+        Fault f =
+            node.armed == CrashMode.AFTER ? Fault.CRASH_AFTER_APPLY : Fault.CRASH_INSIDE_APPLY;
+        node.armed = CrashMode.NONE;
         count(f);
         throw new SimulatedCrash(node.id + " after a store transaction");
       }
       return r;
-    }
-
-    @Override
-    public String epoch() {
-      return delegate.epoch();
-    }
-
-    @Override
-    public long headSeq() {
-      return delegate.headSeq();
-    }
-
-    @Override
-    public Optional<StoredRecord> get(RecordId id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public List<StoredRecord> list(
-        String collection, String afterKey, int limit, boolean includeDeleted) {
-      return delegate.list(collection, afterKey, limit, includeDeleted);
-    }
-
-    @Override
-    public FeedPage readFeed(
-        String scope, long afterSeq, int maxChanges, long maxBytes, String excludeSource) {
-      return delegate.readFeed(scope, afterSeq, maxChanges, maxBytes, excludeSource);
-    }
-
-    @Override
-    public Optional<Checkpoint> checkpoint(String peerId, String scope) {
-      return delegate.checkpoint(peerId, scope);
-    }
-
-    @Override
-    public List<QuarantinedChange> quarantine() {
-      return delegate.quarantine();
-    }
-
-    @Override
-    public Optional<String> property(String name) {
-      return delegate.property(name);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

@@ -3,17 +3,11 @@ package io.syncline.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.spi.ApplyResult;
-import io.syncline.spi.Checkpoint;
 import io.syncline.spi.ConflictResolver;
 import io.syncline.spi.FeedPage;
-import io.syncline.spi.QuarantinedChange;
-import io.syncline.spi.RecordId;
-import io.syncline.spi.StoredRecord;
 import io.syncline.spi.SyncRecord;
-import io.syncline.spi.SyncStore;
 import io.syncline.spi.WriteSet;
-import java.util.List;
-import java.util.Optional;
+import io.syncline.testkit.ForwardingStore;
 import org.junit.jupiter.api.Test;
 
 /** The harness must find known bugs, fast, and say which seed replays them. */
@@ -46,7 +40,7 @@ class PlantedBugTest {
     // records it covers. A crash in between leaves a cursor past data that never arrived.
     StoreWrapper cursorFirst =
         (store, crash) ->
-            new Forwarding(store) {
+            new ForwardingStore(store) {
               @Override
               public ApplyResult apply(WriteSet ws) {
                 if (ws.checkpoints().isEmpty() || ws.writes().isEmpty()) {
@@ -73,7 +67,7 @@ class PlantedBugTest {
   void findsAFeedThatEchoesChangesBackToTheirSender() {
     StoreWrapper echoing =
         (store, crash) ->
-            new Forwarding(store) {
+            new ForwardingStore(store) {
               @Override
               public FeedPage readFeed(
                   String scope, long after, int max, long bytes, String excludeSource) {
@@ -101,64 +95,5 @@ class PlantedBugTest {
                             }));
     assertThat(String.join("\n", r.violations()))
         .containsAnyOf("did not quiesce", "convergence", "lost write");
-  }
-
-  /** A store that forwards everything; planted bugs override one method. */
-  private static class Forwarding implements SyncStore {
-    final SyncStore store;
-
-    Forwarding(SyncStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public String epoch() {
-      return store.epoch();
-    }
-
-    @Override
-    public long headSeq() {
-      return store.headSeq();
-    }
-
-    @Override
-    public Optional<StoredRecord> get(RecordId id) {
-      return store.get(id);
-    }
-
-    @Override
-    public List<StoredRecord> list(String c, String after, int limit, boolean deleted) {
-      return store.list(c, after, limit, deleted);
-    }
-
-    @Override
-    public FeedPage readFeed(String scope, long after, int max, long bytes, String exclude) {
-      return store.readFeed(scope, after, max, bytes, exclude);
-    }
-
-    @Override
-    public ApplyResult apply(WriteSet ws) {
-      return store.apply(ws);
-    }
-
-    @Override
-    public Optional<Checkpoint> checkpoint(String peerId, String scope) {
-      return store.checkpoint(peerId, scope);
-    }
-
-    @Override
-    public List<QuarantinedChange> quarantine() {
-      return store.quarantine();
-    }
-
-    @Override
-    public Optional<String> property(String name) {
-      return store.property(name);
-    }
-
-    @Override
-    public void close() {
-      store.close();
-    }
   }
 }
