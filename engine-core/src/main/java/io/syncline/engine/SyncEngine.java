@@ -291,7 +291,7 @@ public final class SyncEngine implements Closeable {
   private void importChangeSources(List<Session> sessions) {
     for (ChangeSource source : changeSources) {
       String property = "source." + source.name() + ".token";
-      int imported = 0;
+      int imported = 0; // pushed by the sessions that follow, in this same run
       try {
         boolean more = true;
         while (more) {
@@ -314,9 +314,6 @@ public final class SyncEngine implements Closeable {
                 null,
                 false,
                 false));
-      }
-      if (imported > 0 && background) {
-        scheduleOnce("local", Duration.ZERO, policy.constraints(), false);
       }
     }
   }
@@ -783,7 +780,9 @@ public final class SyncEngine implements Closeable {
 
     /** Adds an external data set to import changes from at the start of every sync. */
     public Builder changeSource(ChangeSource source) {
-      this.changeSources.add(Objects.requireNonNull(source, "source == null"));
+      Objects.requireNonNull(source, "source == null");
+      Identifiers.check(source.name(), "source.name()");
+      this.changeSources.add(source);
       return this;
     }
 
