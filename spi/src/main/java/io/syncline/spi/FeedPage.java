@@ -1,7 +1,9 @@
 package io.syncline.spi;
 
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One page of a change feed.
@@ -22,9 +24,13 @@ public record FeedPage(List<Change> changes, long nextCursor, boolean hasMore) {
     changes = Checks.immutableList(changes, "changes");
     Checks.nonNegative(nextCursor, "nextCursor");
     long prev = Long.MIN_VALUE;
+    Set<RecordId> ids = new HashSet<>();
     for (Change c : changes) {
       if (c.seq() <= prev) {
         throw new IllegalArgumentException("changes not in strictly increasing seq order");
+      }
+      if (!ids.add(c.id())) {
+        throw new IllegalArgumentException("record " + c.id() + " appears twice in one page");
       }
       prev = c.seq();
     }
