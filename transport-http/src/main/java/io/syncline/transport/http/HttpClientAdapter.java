@@ -125,4 +125,14 @@ public interface HttpClientAdapter extends Closeable {
   static HttpClientAdapter jdk(Duration connectTimeout) {
     return new JdkHttpClientAdapter(Objects.requireNonNull(connectTimeout, "connectTimeout"));
   }
+
+  /**
+   * Like {@link #jdk(Duration)}, trusting the servers {@code sslContext} trusts over https (for a
+   * server with a private certificate authority or a pinned certificate). Not available on Android.
+   */
+  static HttpClientAdapter jdk(Duration connectTimeout, javax.net.ssl.SSLContext sslContext) {
+    return new JdkHttpClientAdapter(
+        Objects.requireNonNull(connectTimeout, "connectTimeout"),
+        Objects.requireNonNull(sslContext, "sslContext"));
+  }
 }

@@ -11,6 +11,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -22,11 +24,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * A standalone HTTP server for the sync protocol, on Netty: it serves an {@link HttpSyncEndpoint}
@@ -62,6 +66,7 @@ public final class HttpSyncServer implements Closeable {
   private final String bindAddress;
   private final int requestedPort;
   private final Duration idleTimeout;
+  private final SslContext sslContext;
   private final Object lock = new Object();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -75,6 +80,7 @@ public final class HttpSyncServer implements Closeable {
     this.bindAddress = b.bindAddress;
     this.requestedPort = b.port;
     this.idleTimeout = b.idleTimeout;
+    this.sslContext = b.sslContext;
   }
 
   /** A new builder. */
@@ -124,6 +130,9 @@ public final class HttpSyncServer implements Closeable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       group.add(ch);
+                      if (sslContext != null) {
+                        ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+                      }
                       ch.pipeline()
                           .addLast(new IdleStateHandler(0, 0, idleSeconds))
                           .addLast(new HttpServerCodec(8192, 16384, 65536))
@@ -162,7 +171,7 @@ public final class HttpSyncServer implements Closeable {
     if (host.equals("0.0.0.0") || host.equals("[::]")) {
       host = "127.0.0.1";
     }
-    return URI.create("http://" + host + ":" + port() + "/");
+    return URI.create((sslContext == null ? "http://" : "https://") + host + ":" + port() + "/");
   }
 
   /** The endpoint this server serves. */
@@ -227,8 +236,43 @@ public final class HttpSyncServer implements Closeable {
     private String bindAddress = "127.0.0.1";
     private int port = -1;
     private Duration idleTimeout = Duration.ofMinutes(2);
+    private SslContext sslContext;
 
     private Builder() {}
+
+    /**
+     * Serves https with the certificate chain and private key in {@code certChainPem} and {@code
+     * privateKeyPem} (PEM files; the key in PKCS#8).
+     *
+     * @throws IllegalArgumentException if either file cannot be read or they do not form a usable
+     *     key pair, with the reason
+     */
+    public Builder tls(Path certChainPem, Path privateKeyPem) {
+      Objects.requireNonNull(certChainPem, "certChainPem == null");
+      Objects.requireNonNull(privateKeyPem, "privateKeyPem == null");
+      try {
+        this.sslContext =
+            SslContextBuilder.forServer(certChainPem.toFile(), privateKeyPem.toFile()).build();
+      } catch (SSLException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "cannot use TLS certificate "
+                + certChainPem
+                + " with key "
+                + privateKeyPem
+                + ": "
+                + rootMessage(e),
+            e);
+      }
+      return this;
+    }
+
+    private static String rootMessage(Throwable e) {
+      Throwable t = e;
+      while (t.getCause() != null) {
+        t = t.getCause();
+      }
+      return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
 
     /** The port, 0 for an ephemeral one. Required. */
     public Builder port(int port) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * {@link HttpClientAdapter} over {@code java.net.http}: HTTP/1.1 (no h2c upgrade dance), no
@@ -29,12 +30,20 @@ public final class JdkHttpClientAdapter implements HttpClientAdapter {
   private final HttpClient client;
 
   public JdkHttpClientAdapter(Duration connectTimeout) {
-    this.client =
+    this(connectTimeout, null);
+  }
+
+  /** With {@code sslContext} deciding whom to trust over https; null for the JDK's default. */
+  public JdkHttpClientAdapter(Duration connectTimeout, SSLContext sslContext) {
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(connectTimeout)
-            .build();
+            .connectTimeout(connectTimeout);
+    if (sslContext != null) {
+      b.sslContext(sslContext);
+    }
+    this.client = b.build();
   }
 
   @Override
