@@ -188,6 +188,22 @@ public final class SyncEngine implements Closeable {
     return new SyncCollection<>(this, name, scope, type, mapper);
   }
 
+  List<WriteReceipt> writeAll(List<Replica.LocalWrite> writes) {
+    checkOpen();
+    List<Replica.Written> written = replica.writeLocalAll(writes);
+    if (background && !written.isEmpty()) {
+      scheduleOnce("local", policy.localChangeDebounce(), policy.constraints(), false);
+    }
+    List<WriteReceipt> out = new ArrayList<>(written.size());
+    for (Replica.Written w : written) {
+      RecordId id = w.record().id();
+      out.add(
+          new WriteReceipt(
+              id, w.record().version(), replica.acknowledged(id, w.record().version())));
+    }
+    return out;
+  }
+
   WriteReceipt write(RecordId id, String scope, boolean deleted, Payload payload) {
     checkOpen();
     Replica.Written w = replica.writeLocal(id, scope, deleted, payload);

@@ -152,6 +152,63 @@ public final class Replica {
     return written;
   }
 
+  /** One local write of a batch. */
+  public record LocalWrite(RecordId id, String scope, boolean deleted, Payload payload) {}
+
+  /**
+   * Writes several local record states in one store transaction (one commit, one sync to disk),
+   * each with a new version. All are checked before anything is written: one bad payload refuses
+   * the whole batch.
+   */
+  public List<Written> writeLocalAll(List<LocalWrite> writes) {
+    for (LocalWrite w : writes) {
+      checkLocalPayload(w.deleted(), w.payload());
+    }
+    List<Written> out = new ArrayList<>(writes.size());
+    TreeSet<String> scopes = new TreeSet<>();
+    writeLock.lock();
+    try {
+      WriteSet.Builder ws = WriteSet.builder();
+      Map<RecordId, SyncRecord> decided = new TreeMap<>();
+      List<SyncRecord> recs = new ArrayList<>(writes.size());
+      for (LocalWrite w : writes) {
+        SyncRecord previous =
+            decided.containsKey(w.id())
+                ? decided.get(w.id())
+                : store.get(w.id()).map(StoredRecord::record).orElse(null);
+        if (previous != null) {
+          hlc.observe(previous.version().stamp());
+          scopes.add(previous.scope());
+        }
+        SyncRecord rec =
+            new SyncRecord(w.id(), w.scope(), hlc.now(), w.deleted(), w.payload(), Payload.EMPTY);
+        rec = rec.withMeta(resolver.metaForLocalWrite(previous, rec));
+        ws.write(rec, null);
+        decided.put(w.id(), rec);
+        recs.add(rec);
+        scopes.add(w.scope());
+      }
+      ApplyResult r = store.apply(ws.build());
+      for (int i = 0; i < recs.size(); i++) {
+        if (r.applied(i)) {
+          out.add(new Written(recs.get(i), r.seq(i)));
+        } else {
+          // Another engine on the same database wrote a newer version meanwhile: stamp again.
+          LocalWrite w = writes.get(i);
+          out.add(writeLocal(w.id(), w.scope(), w.deleted(), w.payload()));
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    for (Written w : out) {
+      events.onNext(
+          new RecordEvent(w.record().id(), w.record().version(), w.record().deleted(), false));
+    }
+    live.committed(scopes);
+    return out;
+  }
+
   private boolean acceptableLocal(boolean deleted, Payload payload) {
     return payload.size() <= limits.maxRecordBytes() && (deleted || Json.isWellFormed(payload));
   }
