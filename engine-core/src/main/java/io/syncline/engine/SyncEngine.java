@@ -10,6 +10,7 @@ import io.reactivex.rxjava3.subjects.BehaviorSubject;
 import io.syncline.engine.internal.BatchSizer;
 import io.syncline.engine.internal.EngineHandler;
 import io.syncline.engine.internal.Immutables;
+import io.syncline.engine.internal.LiveFollower;
 import io.syncline.engine.internal.PeerSession;
 import io.syncline.engine.internal.Replica;
 import io.syncline.engine.internal.RxSyncScheduler;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -96,6 +98,8 @@ public final class SyncEngine implements Closeable {
   private final SyncPolicy policy;
   private final Replica replica;
   private final EngineHandler handler;
+  private final LiveFollower live;
+  private final AtomicBoolean liveSyncQueued = new AtomicBoolean();
 
   private final ReentrantLock sessionLock = new ReentrantLock();
   private final Map<String, BatchSizer> sizers = new TreeMap<>();
@@ -135,6 +139,7 @@ public final class SyncEngine implements Closeable {
     pushPeers.replaceAll((k, v) -> Immutables.list(v));
     this.replica = new Replica(replicaId, store, clock, b.resolver, b.inboundLimits, pushPeers);
     this.handler = new EngineHandler(replica, b.authorizer);
+    this.live = new LiveFollower(replica, peers, ioScheduler, retryPolicy, random, this::liveNews);
     this.status =
         BehaviorSubject.createDefault(
             new SyncStatus(
@@ -651,6 +656,41 @@ public final class SyncEngine implements Closeable {
     replica.discard(quarantineId);
   }
 
+  // ---- live ----
+
+  /**
+   * Follows every peer this replica pulls from live: keeps a stream open to each (where the
+   * transport has one), and pulls as soon as a peer reports new changes, so they arrive within a
+   * round trip instead of at the next scheduled sync. Streams that fail are reopened with backoff.
+   * Off by default; idempotent.
+   */
+  public void startLive() {
+    checkOpen();
+    live.start();
+  }
+
+  /** Stops following peers live. Idempotent. */
+  public void stopLive() {
+    live.stop();
+  }
+
+  private void liveNews() {
+    // Coalesce: one pull answers every page that arrived before it started.
+    if (!closed && liveSyncQueued.compareAndSet(false, true)) {
+      ioScheduler.scheduleDirect(
+          () -> {
+            liveSyncQueued.set(false);
+            if (!closed) {
+              try {
+                runSync(Long.MAX_VALUE, true, false);
+              } catch (RuntimeException e) {
+                // The status stream reports failed runs; a closed engine has nothing to do.
+              }
+            }
+          });
+    }
+  }
+
   // ---- serving ----
 
   /** The server side of the protocol, for transports that let peers sync with this replica. */
@@ -665,6 +705,7 @@ public final class SyncEngine implements Closeable {
       return;
     }
     disableBackgroundSync();
+    live.stop();
     closed = true;
     sessionLock.lock();
     try {
