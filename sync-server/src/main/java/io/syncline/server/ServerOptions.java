@@ -11,7 +11,8 @@ import java.util.Objects;
  * first problem.
  *
  * @param bind the address to listen on
- * @param httpPort the sync port (0: any free port)
+ * @param httpPort the HTTP sync port (0: any free port; -1: none)
+ * @param grpcPort the gRPC sync port (0: any free port; -1: none)
  * @param adminPort the health and metrics port (0: any free port; -1: none)
  * @param database a SQLite file path, or a {@code jdbc:postgresql:} URL
  * @param dbUser the PostgreSQL user, or null
@@ -24,6 +25,7 @@ import java.util.Objects;
 public record ServerOptions(
     String bind,
     int httpPort,
+    int grpcPort,
     int adminPort,
     String database,
     String dbUser,
@@ -39,7 +41,8 @@ public record ServerOptions(
           System.lineSeparator(),
           "usage: sync-server [options]",
           "  --bind ADDR          address to listen on (default 127.0.0.1)",
-          "  --http-port N        sync port, 0 for any free port (default 8080)",
+          "  --http-port N        HTTP sync port, 0 for any free port, -1 for none (default 8080)",
+          "  --grpc-port N        gRPC sync port, 0 for any free port, -1 for none (default 9090)",
           "  --admin-port N       /health and /metrics port, 0 for any, -1 for none (default 8081)",
           "  --db PATH|URL        SQLite file (default syncline-server.db) or jdbc:postgresql://...",
           "  --db-user USER       PostgreSQL user",
@@ -68,6 +71,7 @@ public record ServerOptions(
       throws UsageException {
     String bind = "127.0.0.1";
     int http = 8080;
+    int grpc = 9090;
     int admin = 8081;
     String db = "syncline-server.db";
     String user = null;
@@ -90,7 +94,8 @@ public record ServerOptions(
       String v = args[++i];
       switch (a) {
         case "--bind" -> bind = v;
-        case "--http-port" -> http = port(a, v, false);
+        case "--http-port" -> http = port(a, v, true);
+        case "--grpc-port" -> grpc = port(a, v, true);
         case "--admin-port" -> admin = port(a, v, true);
         case "--db" -> db = v;
         case "--db-user" -> user = v;
@@ -116,10 +121,19 @@ public record ServerOptions(
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    if (http != 0 && http == admin) {
-      throw new UsageException("--http-port and --admin-port are both " + http);
+    if (http == -1 && grpc == -1) {
+      throw new UsageException("--http-port and --grpc-port are both -1: nothing to serve");
     }
-    return new ServerOptions(bind, http, admin, db, user, password, tokens, cert, key, replica);
+    int[] ports = {http, grpc, admin};
+    for (int i = 0; i < ports.length; i++) {
+      for (int j = i + 1; j < ports.length; j++) {
+        if (ports[i] > 0 && ports[i] == ports[j]) {
+          throw new UsageException("two of --http-port, --grpc-port, --admin-port are " + ports[i]);
+        }
+      }
+    }
+    return new ServerOptions(
+        bind, http, grpc, admin, db, user, password, tokens, cert, key, replica);
   }
 
   /** Whether the database is PostgreSQL. */

@@ -9,6 +9,7 @@ import io.syncline.spi.Authorizer;
 import io.syncline.spi.SyncException;
 import io.syncline.spi.SyncStore;
 import io.syncline.store.jdbc.JdbcStore;
+import io.syncline.transport.grpc.GrpcSyncServer;
 import io.syncline.transport.http.HttpSyncServer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,12 +18,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * A running sync server: the engine on its store, HTTP sync, and an admin port with {@code /health}
- * and {@code /metrics}. Start one with {@link #start}; {@link #close()} shuts it down gracefully
- * (stops accepting, lets requests in progress finish, then closes the engine and the store).
+ * A running sync server: the engine on its store, gRPC and HTTP sync, and an admin port with {@code
+ * /health} and {@code /metrics}. Start one with {@link #start}; {@link #close()} shuts it down
+ * gracefully (stops accepting, lets requests in progress finish, then closes the engine and the
+ * store).
  *
  * <pre>{@code
  * try (SyncServer server = SyncServer.start(ServerOptions.parse(args, System::getenv), log)) {
@@ -39,6 +42,7 @@ public final class SyncServer implements Closeable {
   private final SyncEngine engine;
   private final Metrics metrics;
   private final HttpSyncServer http;
+  private final GrpcSyncServer grpc;
   private final HttpServer admin;
   private boolean closed;
 
@@ -64,12 +68,14 @@ public final class SyncServer implements Closeable {
       SyncEngine engine,
       Metrics metrics,
       HttpSyncServer http,
+      GrpcSyncServer grpc,
       HttpServer admin) {
     this.log = log;
     this.store = store;
     this.engine = engine;
     this.metrics = metrics;
     this.http = http;
+    this.grpc = grpc;
     this.admin = admin;
   }
 
@@ -89,13 +95,20 @@ public final class SyncServer implements Closeable {
     } else {
       log.warn("anonymous", "detail", "no --tokens file: every caller may read and write");
     }
-    HttpSyncServer.Builder hb = HttpSyncServer.builder().bindAddress(o.bind()).port(o.httpPort());
+    HttpSyncServer.Builder hb =
+        HttpSyncServer.builder().bindAddress(o.bind()).port(Math.max(0, o.httpPort()));
+    GrpcSyncServer.Builder gb =
+        GrpcSyncServer.builder()
+            .bindAddress(o.bind())
+            .port(Math.max(0, o.grpcPort()))
+            .shutdownGrace(Duration.ofSeconds(5));
     if (o.tlsCert() != null) {
       try {
-        hb.tls(o.tlsCert(), o.tlsKey());
+        hb.tls(o.tlsCert(), o.tlsKey()); // reads and checks the files
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage(), true, e);
       }
+      gb.tls(o.tlsCert().toFile(), o.tlsKey().toFile());
     }
     SyncStore store = openStore(o);
     SyncEngine engine =
@@ -107,9 +120,18 @@ public final class SyncServer implements Closeable {
             .build();
     Metrics metrics = new Metrics(engine.handler());
     HttpSyncServer http = null;
+    GrpcSyncServer grpc = null;
     HttpServer admin = null;
+    String listening = o.bind() + ":" + o.httpPort();
     try {
-      http = hb.handler(metrics).authenticator(authenticator).build().start();
+      if (o.httpPort() >= 0) {
+        http = hb.handler(metrics).authenticator(authenticator).build().start();
+      }
+      listening = o.bind() + ":" + o.grpcPort();
+      if (o.grpcPort() >= 0) {
+        grpc = gb.handler(metrics).authenticator(authenticator).build().start();
+      }
+      listening = o.bind() + ":" + o.adminPort();
       if (o.adminPort() >= 0) {
         admin = HttpServer.create(new InetSocketAddress(o.bind(), o.adminPort()), 16);
         SyncStore s = store;
@@ -133,23 +155,20 @@ public final class SyncServer implements Closeable {
       if (http != null) {
         http.close();
       }
+      if (grpc != null) {
+        grpc.close();
+      }
       engine.close();
       store.close();
-      throw new StartupException(
-          "cannot listen on "
-              + o.bind()
-              + ":"
-              + (http == null ? o.httpPort() : o.adminPort())
-              + ": "
-              + rootMessage(e),
-          false,
-          e);
+      throw new StartupException("cannot listen on " + listening + ": " + rootMessage(e), false, e);
     }
-    SyncServer server = new SyncServer(log, store, engine, metrics, http, admin);
+    SyncServer server = new SyncServer(log, store, engine, metrics, http, grpc, admin);
     log.info(
         "listening",
         "http",
-        http.uri(),
+        http == null ? "none" : http.uri(),
+        "grpc",
+        grpc == null ? "none" : grpc.target(),
         "admin",
         server.adminUri() == null ? "none" : server.adminUri(),
         "db",
@@ -196,9 +215,14 @@ public final class SyncServer implements Closeable {
     }
   }
 
-  /** Where clients sync. */
+  /** Where clients sync over HTTP, or null without an HTTP port. */
   public URI httpUri() {
-    return http.uri();
+    return http == null ? null : http.uri();
+  }
+
+  /** Where clients sync over gRPC ({@code host:port}), or null without a gRPC port. */
+  public String grpcTarget() {
+    return grpc == null ? null : grpc.target();
   }
 
   /** Where {@code /health} and {@code /metrics} are, or null without an admin port. */
@@ -229,7 +253,13 @@ public final class SyncServer implements Closeable {
     }
     closed = true;
     log.info("stopping");
-    http.close(); // stops accepting; requests in progress finish first
+    // Stop accepting; requests in progress finish first (gRPC waits up to its grace).
+    if (http != null) {
+      http.close();
+    }
+    if (grpc != null) {
+      grpc.close();
+    }
     if (admin != null) {
       admin.stop(0);
     }

@@ -1,6 +1,6 @@
 /**
  * The runnable sync server: {@link io.syncline.server.SyncServerMain} from the command line, or
- * {@link io.syncline.server.SyncServer} embedded. HTTP sync on one port, health and metrics on an
+ * {@link io.syncline.server.SyncServer} embedded. gRPC and HTTP sync, health and metrics on an
  * admin port, SQLite by default and PostgreSQL by JDBC URL (several server processes may share one
  * database).
  */

@@ -5,7 +5,9 @@ import io.syncline.engine.Resolvers;
 import io.syncline.engine.SyncEngine;
 import io.syncline.spi.StoredRecord;
 import io.syncline.spi.SyncStore;
+import io.syncline.spi.SyncTransport;
 import io.syncline.store.memory.MemoryStore;
+import io.syncline.transport.grpc.GrpcSyncTransport;
 import io.syncline.transport.http.HttpSyncTransport;
 import java.net.URI;
 import java.util.Map;
@@ -16,16 +18,24 @@ final class Clients {
   private Clients() {}
 
   static SyncEngine client(String id, SyncStore store, URI server, String token, String scope) {
+    return client(
+        id, store, HttpSyncTransport.builder().baseUri(server).bearerToken(token).build(), scope);
+  }
+
+  /** A client syncing over gRPC with the server at {@code target}. */
+  static SyncEngine grpcClient(
+      String id, SyncStore store, String target, String token, String scope) {
+    return client(
+        id, store, GrpcSyncTransport.builder().target(target).bearerToken(token).build(), scope);
+  }
+
+  static SyncEngine client(String id, SyncStore store, SyncTransport transport, String scope) {
     return SyncEngine.builder()
         .replicaId(id)
         .store(store)
         .resolver(Resolvers.fieldMerge())
         .defaultScope(scope)
-        .peer(
-            Peer.of(
-                "server",
-                HttpSyncTransport.builder().baseUri(server).bearerToken(token).build(),
-                scope))
+        .peer(Peer.of("server", transport, scope))
         .build();
   }
 

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /** The sync server in a process of its own, started from the test class path. */
 final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING =
-      Pattern.compile("event=listening http=(\\S+) admin=(\\S+)");
+      Pattern.compile("event=listening http=(\\S+) grpc=(\\S+) admin=(\\S+)");
 
   final Process process;
   final List<String> stdout = Collections.synchronizedList(new ArrayList<>());
@@ -28,6 +28,7 @@ final class ServerProcess implements AutoCloseable {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<Thread> pumps = new ArrayList<>();
   URI http;
+  String grpc;
   URI admin;
 
   private ServerProcess(Process process) {
@@ -44,7 +45,13 @@ final class ServerProcess implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(SyncServerMain.class.getName());
-    cmd.addAll(Arrays.asList(args));
+    List<String> given = Arrays.asList(args);
+    cmd.addAll(given);
+    if (!given.contains("--grpc-port") && !given.contains("--help")) {
+      // Never the default 9090: tests run side by side.
+      cmd.add("--grpc-port");
+      cmd.add("0");
+    }
     return new ServerProcess(new ProcessBuilder(cmd).start());
   }
 
@@ -56,8 +63,9 @@ final class ServerProcess implements AutoCloseable {
       if (line != null) {
         Matcher m = LISTENING.matcher(line);
         if (m.find()) {
-          http = URI.create(m.group(1));
-          admin = m.group(2).equals("none") ? null : URI.create(m.group(2));
+          http = m.group(1).equals("none") ? null : URI.create(m.group(1));
+          grpc = m.group(2).equals("none") ? null : m.group(2);
+          admin = m.group(3).equals("none") ? null : URI.create(m.group(3));
           return this;
         }
       }

@@ -47,7 +47,9 @@ class ServerProcessTest {
             .awaitListening()) {
       SyncStore phoneStore = new MemoryStore();
       SyncStore laptopStore = new MemoryStore();
-      SyncEngine phone = Clients.client("phone", phoneStore, server.http, "phone-token", "alice");
+      // The phone syncs over gRPC, the laptop over HTTP, with the same server process.
+      SyncEngine phone =
+          Clients.grpcClient("phone", phoneStore, server.grpc, "phone-token", "alice");
       SyncEngine laptop =
           Clients.client("laptop", laptopStore, server.http, "laptop-token", "alice");
       for (int i = 0; i < 50; i++) {

@@ -2,6 +2,17 @@ package io.syncline.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.MessageLite;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.NettyChannelBuilder;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.syncline.engine.Peer;
 import io.syncline.engine.Resolvers;
@@ -13,7 +24,9 @@ import io.syncline.server.Log;
 import io.syncline.server.ServerOptions;
 import io.syncline.server.SyncServer;
 import io.syncline.spi.StoredRecord;
+import io.syncline.spi.SyncTransport;
 import io.syncline.store.jdbc.JdbcStore;
+import io.syncline.transport.grpc.GrpcSyncTransport;
 import io.syncline.transport.http.HttpClientAdapter;
 import io.syncline.transport.http.HttpSyncTransport;
 import java.io.IOException;
@@ -27,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -111,6 +125,7 @@ public final class ContactsDemo {
                 new ServerOptions(
                     "127.0.0.1",
                     0,
+                    0,
                     -1,
                     dir.resolve("server.db").toString(),
                     null,
@@ -120,10 +135,15 @@ public final class ContactsDemo {
                     null,
                     "server"),
                 new Log(logOut))) {
-      out.printf(Locale.ROOT, "sync server listening at %s (SQLite)%n", server.httpUri());
+      out.printf(
+          Locale.ROOT,
+          "sync server listening: gRPC %s, HTTP %s (SQLite)%n",
+          server.grpcTarget(),
+          server.httpUri());
       AtomicLong bytes = new AtomicLong();
-      Device phone = new Device("phone", dir, server, bytes);
-      Device laptop = new Device("laptop", dir, server, bytes);
+      // The phone syncs over gRPC, the laptop over HTTP: one server speaks both.
+      Device phone = new Device("phone", dir, grpcTransport(server, "phone-token", bytes));
+      Device laptop = new Device("laptop", dir, httpTransport(server, "laptop-token", bytes));
 
       // 1. The phone imports an address book.
       long t = System.nanoTime();
@@ -191,7 +211,10 @@ public final class ContactsDemo {
       out.println();
       out.println("summary");
       out.printf(Locale.ROOT, "  records moved      %,d%n", moved);
-      out.printf(Locale.ROOT, "  bytes on the wire  %,d (gzip)%n", bytes.get());
+      out.printf(
+          Locale.ROOT,
+          "  bytes on the wire  %,d (gRPC messages and gzip HTTP bodies)%n",
+          bytes.get());
       out.printf(Locale.ROOT, "  time               %,d ms%n", ms(start));
       out.printf(
           Locale.ROOT,
@@ -208,6 +231,10 @@ public final class ContactsDemo {
               : "NOT converged");
       phone.close();
       laptop.close();
+      for (ManagedChannel c : CHANNELS) {
+        c.shutdownNow();
+      }
+      CHANNELS.clear();
       return converged;
     }
   }
@@ -237,20 +264,81 @@ public final class ContactsDemo {
         2000 + i % 25);
   }
 
-  /** A device: its own SQLite file and engine, syncing with the server over HTTP. */
+  private static SyncTransport httpTransport(SyncServer server, String token, AtomicLong bytes) {
+    HttpClientAdapter jdk = HttpClientAdapter.jdk(Duration.ofSeconds(10));
+    HttpClientAdapter counting =
+        request -> {
+          HttpClientAdapter.Response r = jdk.execute(request);
+          bytes.addAndGet(request.body().length + r.body().length);
+          return r;
+        };
+    return HttpSyncTransport.builder()
+        .baseUri(server.httpUri())
+        .bearerToken(token)
+        .httpClient(counting)
+        .build();
+  }
+
+  private static SyncTransport grpcTransport(SyncServer server, String token, AtomicLong bytes) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(server.grpcTarget())
+            .usePlaintext()
+            .intercept(new CountingInterceptor(bytes))
+            .build();
+    CHANNELS.add(channel);
+    return GrpcSyncTransport.builder().channel(channel).bearerToken(token).build();
+  }
+
+  private static final List<ManagedChannel> CHANNELS = new CopyOnWriteArrayList<>();
+
+  /** Counts the serialized size of every gRPC message sent and received. */
+  private static final class CountingInterceptor implements ClientInterceptor {
+    private final AtomicLong bytes;
+
+    CountingInterceptor(AtomicLong bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<Q, R>(
+          next.newCall(method, options)) {
+        @Override
+        public void sendMessage(Q message) {
+          count(message);
+          super.sendMessage(message);
+        }
+
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          super.start(
+              new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
+                @Override
+                public void onMessage(R message) {
+                  count(message);
+                  super.onMessage(message);
+                }
+              },
+              headers);
+        }
+      };
+    }
+
+    private void count(Object message) {
+      if (message instanceof MessageLite m) {
+        bytes.addAndGet(m.getSerializedSize());
+      }
+    }
+  }
+
+  /** A device: its own SQLite file and engine, syncing with the server. */
   private static final class Device {
     final JdbcStore store;
     final SyncEngine engine;
     final SyncCollection<JsonNode> contacts;
 
-    Device(String name, Path dir, SyncServer server, AtomicLong bytes) {
-      HttpClientAdapter jdk = HttpClientAdapter.jdk(Duration.ofSeconds(10));
-      HttpClientAdapter counting =
-          request -> {
-            HttpClientAdapter.Response r = jdk.execute(request);
-            bytes.addAndGet(request.body().length + r.body().length);
-            return r;
-          };
+    Device(String name, Path dir, SyncTransport transport) {
       store = JdbcStore.sqlite(dir.resolve(name + ".db"));
       engine =
           SyncEngine.builder()
@@ -259,15 +347,7 @@ public final class ContactsDemo {
               .resolver(Resolvers.fieldMerge())
               .defaultScope("alice")
               .batchLimits(1000, 1 << 20)
-              .peer(
-                  Peer.of(
-                      "server",
-                      HttpSyncTransport.builder()
-                          .baseUri(server.httpUri())
-                          .bearerToken(name + "-token")
-                          .httpClient(counting)
-                          .build(),
-                      "alice"))
+              .peer(Peer.of("server", transport, "alice"))
               .build();
       contacts = engine.collection("contacts");
     }

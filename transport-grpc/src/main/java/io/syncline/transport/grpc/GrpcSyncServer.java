@@ -149,7 +149,10 @@ public final class GrpcSyncServer implements Closeable {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
   }
 
-  /** Stops accepting, cancels every call and stops the threads. Idempotent. */
+  /**
+   * Stops accepting, lets calls in progress finish for the {@link Builder#shutdownGrace} (if any),
+   * cancels the rest and stops the threads. Idempotent.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -158,6 +161,14 @@ public final class GrpcSyncServer implements Closeable {
   }
 
   private void shutdown() {
+    if (server != null && !config.shutdownGrace.isZero()) {
+      server.shutdown(); // no new calls; the ones in progress may finish
+      try {
+        server.awaitTermination(config.shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (server != null) {
       server.shutdownNow();
       try {
@@ -201,6 +212,7 @@ public final class GrpcSyncServer implements Closeable {
     private File privateKey;
     private Duration keepAliveTime = Duration.ofMinutes(1);
     private Duration maxConnectionIdle = Duration.ofMinutes(10);
+    private Duration shutdownGrace = Duration.ZERO;
 
     private Builder() {}
 
@@ -281,6 +293,20 @@ public final class GrpcSyncServer implements Closeable {
     }
 
     /**
+     * How long {@link GrpcSyncServer#close()} lets calls in progress finish before it cancels them
+     * (default zero: cancel at once). A server that should finish in-flight batches on shutdown
+     * sets a few seconds; live streams, which never finish, are cancelled when it runs out.
+     */
+    public Builder shutdownGrace(Duration grace) {
+      Objects.requireNonNull(grace, "shutdownGrace == null");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace < 0: " + grace);
+      }
+      this.shutdownGrace = grace;
+      return this;
+    }
+
+    /**
      * Builds the server (not yet started).
      *
      * @throws IllegalStateException naming what is missing
@@ -307,6 +333,7 @@ public final class GrpcSyncServer implements Closeable {
       copy.privateKey = privateKey;
       copy.keepAliveTime = keepAliveTime;
       copy.maxConnectionIdle = maxConnectionIdle;
+      copy.shutdownGrace = shutdownGrace;
       return new GrpcSyncServer(copy);
     }
   }
