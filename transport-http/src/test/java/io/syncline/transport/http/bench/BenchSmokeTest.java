@@ -14,6 +14,6 @@ class BenchSmokeTest {
     assertThat(HttpThroughputBench.format(r))
         .contains("in-process")
         .contains("http")
-        .contains("waits for transport-grpc");
+        .contains("TransportBench in sync-server");
   }
 }

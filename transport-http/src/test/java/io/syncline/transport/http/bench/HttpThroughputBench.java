@@ -72,7 +72,7 @@ public final class HttpThroughputBench {
         r.httpRatio(),
         "grpc",
         "n/a",
-        "(waits for transport-grpc)");
+        "(TransportBench in sync-server measures it beside http)");
   }
 
   /** Measures both transports: one warm-up run each, then {@code runs} measured runs each. */
