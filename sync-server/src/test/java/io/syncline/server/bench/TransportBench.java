@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * medians with ratios to in-process.
  *
  * <pre>
- * mvn -q -B -pl sync-server -am test-compile exec:java@bench -Dexec.args="200000 5"
+ * mvn -q -B -pl sync-server -am test-compile exec:java@transport-bench -Dexec.args="200000 5"
  * </pre>
  */
 public final class TransportBench {
