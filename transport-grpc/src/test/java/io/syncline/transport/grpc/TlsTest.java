@@ -10,10 +10,9 @@ import io.syncline.engine.SyncEngine;
 import io.syncline.engine.SyncResult;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
-import java.io.IOException;
+import io.syncline.testkit.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,32 +21,7 @@ class TlsTest {
   @TempDir Path dir;
 
   private boolean makeCertificate() throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                dir.resolve("key.pem").toString(),
-                "-out",
-                dir.resolve("cert.pem").toString())
-            .redirectErrorStream(true);
-    try {
-      Process p = pb.start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
+    return TestCertificates.selfSigned(dir).isPresent();
   }
 
   @Test

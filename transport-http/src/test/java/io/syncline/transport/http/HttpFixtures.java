@@ -10,8 +10,8 @@ import io.syncline.spi.Clock;
 import io.syncline.spi.RecordId;
 import io.syncline.spi.StoredRecord;
 import io.syncline.spi.SyncHandler;
-import io.syncline.spi.SyncRecord;
 import io.syncline.spi.SyncStore;
+import io.syncline.testkit.TestUsers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -21,26 +21,14 @@ import java.util.TreeMap;
 
 /** Shared set-up: engines on memory stores, a server on an ephemeral port, token auth. */
 final class HttpFixtures {
-  static final String ALICE_TOKEN = "alice-token";
-  static final String BOB_TOKEN = "bob-token";
+  static final String ALICE_TOKEN = TestUsers.ALICE_TOKEN;
+  static final String BOB_TOKEN = TestUsers.BOB_TOKEN;
 
   /** alice-token is alice, bob-token is bob; nobody else gets in. */
-  static final Authenticator AUTH =
-      Authenticator.tokens(Map.of(ALICE_TOKEN, "alice", BOB_TOKEN, "bob"));
+  static final Authenticator AUTH = TestUsers.AUTHENTICATOR;
 
   /** Each user reads and writes the scope named after them, and everybody the scope "shared". */
-  static final Authorizer OWN_SCOPES =
-      new Authorizer() {
-        @Override
-        public boolean canRead(String principal, String scope) {
-          return scope.equals("shared") || scope.equals(principal);
-        }
-
-        @Override
-        public boolean canWrite(String principal, SyncRecord record) {
-          return canRead(principal, record.scope());
-        }
-      };
+  static final Authorizer OWN_SCOPES = TestUsers.OWN_SCOPES;
 
   private HttpFixtures() {}
 

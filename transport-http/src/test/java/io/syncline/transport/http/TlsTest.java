@@ -9,6 +9,7 @@ import io.syncline.engine.Peer;
 import io.syncline.engine.SyncEngine;
 import io.syncline.spi.Authenticator;
 import io.syncline.store.memory.MemoryStore;
+import io.syncline.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -29,32 +29,7 @@ class TlsTest {
   @TempDir Path dir;
 
   private boolean makeCertificate() throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                dir.resolve("key.pem").toString(),
-                "-out",
-                dir.resolve("cert.pem").toString())
-            .redirectErrorStream(true);
-    try {
-      Process p = pb.start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
+    return TestCertificates.selfSigned(dir).isPresent();
   }
 
   private SSLContext trusting(Path cert) throws Exception {
