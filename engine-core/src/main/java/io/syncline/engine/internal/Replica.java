@@ -125,11 +125,9 @@ public final class Replica {
         Optional<StoredRecord> prev = store.get(id);
         SyncRecord previous = prev.map(StoredRecord::record).orElse(null);
         if (previous != null) {
-          hlc.observe(previous.version().stamp());
           previousScope = previous.scope();
         }
-        SyncRecord rec = new SyncRecord(id, scope, hlc.now(), deleted, payload, Payload.EMPTY);
-        rec = rec.withMeta(resolver.metaForLocalWrite(previous, rec));
+        SyncRecord rec = stampLocal(previous, id, scope, deleted, payload);
         ApplyResult r = store.apply(WriteSet.builder().write(rec, null).build());
         if (r.applied(0)) {
           written = new Written(rec, r.seq(0));
@@ -172,17 +170,11 @@ public final class Replica {
       Map<RecordId, SyncRecord> decided = new TreeMap<>();
       List<SyncRecord> recs = new ArrayList<>(writes.size());
       for (LocalWrite w : writes) {
-        SyncRecord previous =
-            decided.containsKey(w.id())
-                ? decided.get(w.id())
-                : store.get(w.id()).map(StoredRecord::record).orElse(null);
+        SyncRecord previous = current(decided, w.id());
         if (previous != null) {
-          hlc.observe(previous.version().stamp());
           scopes.add(previous.scope());
         }
-        SyncRecord rec =
-            new SyncRecord(w.id(), w.scope(), hlc.now(), w.deleted(), w.payload(), Payload.EMPTY);
-        rec = rec.withMeta(resolver.metaForLocalWrite(previous, rec));
+        SyncRecord rec = stampLocal(previous, w.id(), w.scope(), w.deleted(), w.payload());
         ws.write(rec, null);
         decided.put(w.id(), rec);
         recs.add(rec);
@@ -207,6 +199,25 @@ public final class Replica {
     }
     live.committed(scopes);
     return out;
+  }
+
+  /**
+   * A local state of a record with a new version, newer than {@code previous} (null if the record
+   * is new) even when the wall clock went back, and the resolver's metadata. Under the write lock.
+   */
+  private SyncRecord stampLocal(
+      SyncRecord previous, RecordId id, String scope, boolean deleted, Payload payload) {
+    if (previous != null) {
+      hlc.observe(previous.version().stamp());
+    }
+    SyncRecord rec = new SyncRecord(id, scope, hlc.now(), deleted, payload, Payload.EMPTY);
+    return rec.withMeta(resolver.metaForLocalWrite(previous, rec));
+  }
+
+  /** The state decided earlier in the same write set, else the stored one, else null. */
+  private SyncRecord current(Map<RecordId, SyncRecord> decided, RecordId id) {
+    SyncRecord d = decided.get(id);
+    return d != null ? d : store.get(id).map(StoredRecord::record).orElse(null);
   }
 
   private boolean acceptableLocal(boolean deleted, Payload payload) {
@@ -241,20 +252,14 @@ public final class Replica {
           // One bad item (a broken file) must not block the rest of the data set.
           continue;
         }
-        SyncRecord cur =
-            decided.containsKey(c.id())
-                ? decided.get(c.id())
-                : store.get(c.id()).map(StoredRecord::record).orElse(null);
+        SyncRecord cur = current(decided, c.id());
         if (cur == null ? c.deleted() : sameAs(cur, c)) {
           continue;
         }
         if (cur != null) {
-          hlc.observe(cur.version().stamp());
           scopes.add(cur.scope());
         }
-        SyncRecord rec =
-            new SyncRecord(c.id(), c.scope(), hlc.now(), c.deleted(), c.payload(), Payload.EMPTY);
-        rec = rec.withMeta(resolver.metaForLocalWrite(cur, rec));
+        SyncRecord rec = stampLocal(cur, c.id(), c.scope(), c.deleted(), c.payload());
         ws.write(rec, null);
         decided.put(c.id(), rec);
         written.add(rec);
@@ -343,10 +348,7 @@ public final class Replica {
           attempted.add(r);
           continue;
         }
-        SyncRecord local =
-            decided.containsKey(r.id())
-                ? decided.get(r.id())
-                : store.get(r.id()).map(StoredRecord::record).orElse(null);
+        SyncRecord local = current(decided, r.id());
         SyncRecord out = local == null ? r : resolve(local, r);
         if (out == null) {
           continue;
