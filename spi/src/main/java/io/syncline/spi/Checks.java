@@ -1,9 +1,9 @@
 package io.syncline.spi;
 
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
+import java.util.RandomAccess;
 
 /** Argument checks shared by the value types; messages name the parameter. */
 final class Checks {
@@ -52,18 +52,44 @@ final class Checks {
   }
 
   /**
-   * An unmodifiable copy of {@code values}, refusing null elements. (Android before API 30 lacks
-   * {@code List.copyOf}.)
+   * An unmodifiable copy of {@code values}, refusing null elements. A list this method made before
+   * is returned as it is: value types pass their lists to each other without copying again.
+   * (Android before API 30 lacks {@code List.copyOf}.)
    */
   static <T> List<T> immutableList(Collection<? extends T> values, String name) {
     notNull(values, name);
-    List<T> copy = new ArrayList<>(values);
-    for (T t : copy) {
+    if (values instanceof Frozen) {
+      @SuppressWarnings("unchecked") // a Frozen list is never written to, so reading as T is safe
+      List<T> same = (List<T>) values;
+      return same;
+    }
+    Object[] copy = values.toArray();
+    for (Object t : copy) {
       if (t == null) {
         throw new NullPointerException(name + " holds a null element");
       }
     }
-    return Collections.unmodifiableList(copy);
+    return new Frozen<>(copy);
+  }
+
+  /** An immutable list over an array nobody else holds. */
+  private static final class Frozen<T> extends AbstractList<T> implements RandomAccess {
+    private final Object[] elements;
+
+    Frozen(Object[] elements) {
+      this.elements = elements;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // only elements of T were put in
+    public T get(int index) {
+      return (T) elements[index];
+    }
+
+    @Override
+    public int size() {
+      return elements.length;
+    }
   }
 
   static long nonNegative(long value, String name) {

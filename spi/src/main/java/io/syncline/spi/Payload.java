@@ -2,6 +2,7 @@ package io.syncline.spi;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -55,6 +56,14 @@ public final class Payload {
   /** A copy of the bytes. */
   public byte[] toByteArray() {
     return bytes.clone();
+  }
+
+  /**
+   * The bytes as a read-only buffer, without copying them: for codecs and validators that read a
+   * payload once. Each call returns a new buffer, positioned at 0.
+   */
+  public ByteBuffer asReadOnlyBuffer() {
+    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
   }
 
   /** A stream over the bytes, without copying them. */

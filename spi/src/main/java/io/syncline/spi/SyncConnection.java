@@ -21,6 +21,41 @@ public interface SyncConnection extends Closeable {
   /** Sends a batch; the peer applies it atomically and answers with the outcome. */
   Outcome push(PushRequest request) throws IOException;
 
+  /**
+   * How many pushes this connection carries at once: with more than one, the engine sends the next
+   * batches with {@link #sendPush} while the peer still applies earlier ones, so that reading the
+   * local feed, the network and the peer's store work overlap. The default, 1, means the connection
+   * offers only {@link #push}.
+   */
+  default int pushWindow() {
+    return 1;
+  }
+
+  /**
+   * Sends a batch without waiting for its outcome; {@link #awaitPush} returns the outcomes in the
+   * order of sending. The engine has at most {@link #pushWindow} sends outstanding, and calls
+   * {@link #push} only when none is.
+   *
+   * <p>Once {@code awaitPush} returned anything but {@link Outcome.Success}, or threw, the sends
+   * still outstanding are void: their effect on the peer is unknown (applying is idempotent, so
+   * either is safe), the engine does not await them and sends their changes again.
+   *
+   * @throws UnsupportedOperationException if {@link #pushWindow} is 1
+   */
+  default void sendPush(PushRequest request) throws IOException {
+    throw new UnsupportedOperationException("this connection carries one push at a time");
+  }
+
+  /**
+   * Waits for the outcome of the oldest outstanding {@link #sendPush}.
+   *
+   * @throws IllegalStateException if no send is outstanding
+   * @throws UnsupportedOperationException if {@link #pushWindow} is 1
+   */
+  default Outcome awaitPush() throws IOException {
+    throw new UnsupportedOperationException("this connection carries one push at a time");
+  }
+
   /** Reads a page of the peer's feed. */
   PullResponse pull(PullRequest request) throws IOException;
 

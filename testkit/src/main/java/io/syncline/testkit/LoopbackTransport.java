@@ -62,6 +62,8 @@ public final class LoopbackTransport implements SyncTransport {
   private int connects;
   private FakeClock latencyClock;
   private Duration latency = Duration.ZERO;
+  private int pushWindow = 1;
+  private int mostPushesInFlight;
 
   /** A transport to {@code handler}, calling it as an anonymous in-process caller. */
   public LoopbackTransport(SyncHandler handler) {
@@ -92,6 +94,23 @@ public final class LoopbackTransport implements SyncTransport {
     synchronized (lock) {
       this.latencyClock = Objects.requireNonNull(clock, "clock == null");
       this.latency = Objects.requireNonNull(latency, "latency == null");
+    }
+  }
+
+  /**
+   * Lets connections opened from now on carry {@code window} pushes at once ({@link
+   * SyncConnection#pushWindow}). Each {@link SyncConnection#sendPush} reaches the peer at once, so
+   * batches behind one that fails are applied all the same, the harshest case the contract allows.
+   * A connection throws {@link IllegalStateException} when its caller breaks the contract: more
+   * than {@code window} sends outstanding, an await with none, or a {@code push} while sends are
+   * outstanding.
+   */
+  public void setPushWindow(int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window < 1: " + window);
+    }
+    synchronized (lock) {
+      this.pushWindow = window;
     }
   }
 
@@ -142,6 +161,13 @@ public final class LoopbackTransport implements SyncTransport {
     }
   }
 
+  /** The most pushes a connection had outstanding at once (1 when pushes went one by one). */
+  public int mostPushesInFlight() {
+    synchronized (lock) {
+      return mostPushesInFlight;
+    }
+  }
+
   /** How many connections were opened successfully. */
   public int connects() {
     synchronized (lock) {
@@ -168,7 +194,7 @@ public final class LoopbackTransport implements SyncTransport {
       }
       connects++;
     }
-    return new Connection();
+    return new Connection(pushWindow);
   }
 
   private interface Call<T> {
@@ -202,7 +228,13 @@ public final class LoopbackTransport implements SyncTransport {
   }
 
   private final class Connection implements SyncConnection {
+    private final int window;
+    private final Deque<Object> outstanding = new ArrayDeque<>();
     private boolean closed;
+
+    Connection(int window) {
+      this.window = window;
+    }
 
     @Override
     public HandshakeResponse handshake(HandshakeRequest request) throws IOException {
@@ -211,7 +243,57 @@ public final class LoopbackTransport implements SyncTransport {
     }
 
     @Override
+    public int pushWindow() {
+      return window;
+    }
+
+    @Override
+    public void sendPush(PushRequest request) throws IOException {
+      if (window == 1) {
+        throw new UnsupportedOperationException("push window is 1");
+      }
+      if (outstanding.size() == window) {
+        throw new IllegalStateException("more than " + window + " pushes outstanding");
+      }
+      Object answer;
+      try {
+        answer = deliver(request);
+      } catch (IOException e) {
+        answer = e;
+      }
+      outstanding.add(answer);
+      synchronized (lock) {
+        mostPushesInFlight = Math.max(mostPushesInFlight, outstanding.size());
+      }
+    }
+
+    @Override
+    public Outcome awaitPush() throws IOException {
+      Object answer = outstanding.poll();
+      if (answer == null) {
+        throw new IllegalStateException("no push outstanding");
+      }
+      if (!(answer instanceof Outcome.Success)) {
+        outstanding.clear(); // the sends behind a failed one are void
+      }
+      if (answer instanceof IOException e) {
+        throw e;
+      }
+      return (Outcome) answer;
+    }
+
+    @Override
     public Outcome push(PushRequest request) throws IOException {
+      if (!outstanding.isEmpty()) {
+        throw new IllegalStateException("push while " + outstanding.size() + " sends outstanding");
+      }
+      synchronized (lock) {
+        mostPushesInFlight = Math.max(mostPushesInFlight, 1);
+      }
+      return deliver(request);
+    }
+
+    private Outcome deliver(PushRequest request) throws IOException {
       checkOpen();
       synchronized (lock) {
         Outcome scripted = scriptedPushOutcomes.poll();

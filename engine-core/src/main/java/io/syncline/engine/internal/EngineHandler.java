@@ -19,9 +19,9 @@ import io.syncline.spi.SyncException;
 import io.syncline.spi.SyncHandler;
 import io.syncline.spi.SyncRecord;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * The engine's server side: validates, authorizes and applies what peers push, and serves what they
@@ -76,7 +76,7 @@ public final class EngineHandler implements SyncHandler {
     }
     List<Outcome.Rejection> rejections = new ArrayList<>();
     List<SyncRecord> records = new ArrayList<>(request.changes().size());
-    TreeSet<RecordId> seen = new TreeSet<>();
+    HashSet<RecordId> seen = new HashSet<>(request.changes().size() * 2);
     for (Change c : request.changes()) {
       SyncRecord r = c.record();
       String[] problem = replica.validateInbound(r, request.scope());

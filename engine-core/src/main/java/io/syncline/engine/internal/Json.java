@@ -1,7 +1,5 @@
 package io.syncline.engine.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,24 +8,14 @@ import java.io.IOException;
 
 /** JSON helpers on payloads. */
 public final class Json {
-  private static final JsonFactory FACTORY = new JsonFactory();
-
   private Json() {}
 
-  /** Whether {@code payload} is exactly one well-formed JSON value. */
+  /**
+   * Whether {@code payload} is exactly one well-formed JSON value in UTF-8 (see {@link
+   * JsonSyntax}).
+   */
   public static boolean isWellFormed(Payload payload) {
-    if (payload.isEmpty()) {
-      return false;
-    }
-    try (JsonParser p = FACTORY.createParser(payload.newInputStream())) {
-      if (p.nextToken() == null) {
-        return false;
-      }
-      p.skipChildren();
-      return p.nextToken() == null;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return !payload.isEmpty() && JsonSyntax.isWellFormed(payload.asReadOnlyBuffer());
   }
 
   /** The payload as a JSON object, or null if it is not one. */

@@ -20,8 +20,10 @@ import io.syncline.spi.SyncException;
 import io.syncline.spi.SyncRecord;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -157,77 +159,156 @@ public final class PeerSession {
     return cp;
   }
 
+  /**
+   * A page of the local feed on its way to the peer. {@code changes} is empty for a page that held
+   * only changes the peer sent us: it just moves the cursor once the pages before it are through.
+   */
+  private record InFlight(List<Change> changes, long nextCursor, String batchId) {}
+
+  /**
+   * Pushes the feed past the push cursor. With a connection that carries several pushes at once, up
+   * to {@link SyncConnection#pushWindow} batches are on their way while the next pages are read;
+   * outcomes come back in order, and the cursor moves past a batch only once it and every batch
+   * before it were acknowledged. Anything but success voids the batches behind it: that batch is
+   * settled alone, then reading starts again from the cursor.
+   */
   private Result push(SyncConnection conn, String scope, Checkpoint cp, HandshakeResponse hs)
       throws IOException {
     Checkpoint current = cp;
     long resyncUntil = replica.resyncUntil(peer.id(), scope);
+    int window = Math.max(1, conn.pushWindow());
+    ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    long readCursor = current.pushCursor();
+    boolean feedDone = false;
     while (true) {
       if (pastDeadline()) {
         return deadline();
       }
-      // After a resync the peer may lack even what it once sent us: send that too.
-      String exclude = current.pushCursor() < resyncUntil ? null : peer.id();
-      int limit = sizer.maxChanges(Math.min(maxChanges, hs.maxBatchChanges()));
-      long bytes = sizer.maxBytes(Math.min(maxBytes, hs.maxBatchBytes()));
-      FeedPage page = replica.store().readFeed(scope, current.pushCursor(), limit, bytes, exclude);
-      List<Change> batch = new ArrayList<>(page.changes());
-      String batchId =
-          replica.replicaId() + "/" + scope + "/" + current.pushCursor() + "-" + page.nextCursor();
-      boolean advance = batch.isEmpty();
-      while (!batch.isEmpty()) {
-        Outcome o = conn.push(new PushRequest(replica.replicaId(), scope, batchId, batch));
-        if (o instanceof Outcome.Success) {
-          current = current.withPushCursor(page.nextCursor());
-          replica.pushAcknowledged(current, batch);
-          pushed += batch.size();
-          sizer.onSuccess(batch.size(), approximateBytes(batch));
-          notifyPushed(scope, batch.size());
-          break;
-        } else if (o instanceof Outcome.TooLarge t) {
-          if (batch.size() > 1) {
-            sizer.onTooLarge(batch.size(), approximateBytes(batch), t.maxChanges());
-            break;
-          }
-          quarantine(batch, Collections.singletonList(batch.get(0).id()), "TOO_LARGE", t.reason());
-          batch.clear();
-          advance = true;
-        } else if (o instanceof Outcome.Rejected r) {
-          List<RecordId> ids = new ArrayList<>();
-          String code = "";
-          String reason = "";
-          for (Outcome.Rejection rej : r.rejections()) {
-            for (Change c : batch) {
-              if (c.id().equals(rej.id()) && c.record().version().equals(rej.version())) {
-                ids.add(c.id());
-                quarantineOne(c.record(), rej.code(), rej.reason());
-              }
-            }
-            code = rej.code();
-            reason = rej.reason();
-          }
-          if (ids.isEmpty()) {
-            return failed(
-                SyncException.Code.PROTOCOL,
-                "peer rejected changes that were not in the batch: " + code + " " + reason);
-          }
-          TreeSet<RecordId> gone = new TreeSet<>(ids);
-          batch.removeIf(c -> gone.contains(c.id()));
-          advance = batch.isEmpty();
-        } else if (o instanceof Outcome.Retry r) {
-          return result(PeerResult.Kind.RETRY, r.reason(), r.retryAfter());
-        } else {
-          Outcome.Failed f = (Outcome.Failed) o;
-          return failed(f.code(), f.reason());
+      while (!feedDone && inFlight.size() < window) {
+        // After a resync the peer may lack even what it once sent us: send that too.
+        String exclude = readCursor < resyncUntil ? null : peer.id();
+        int limit = sizer.maxChanges(Math.min(maxChanges, hs.maxBatchChanges()));
+        long bytes = sizer.maxBytes(Math.min(maxBytes, hs.maxBatchBytes()));
+        FeedPage page = replica.store().readFeed(scope, readCursor, limit, bytes, exclude);
+        InFlight f =
+            new InFlight(
+                page.changes(),
+                page.nextCursor(),
+                replica.replicaId() + "/" + scope + "/" + readCursor + "-" + page.nextCursor());
+        if (window > 1 && !f.changes().isEmpty()) {
+          conn.sendPush(new PushRequest(replica.replicaId(), scope, f.batchId(), f.changes()));
         }
+        inFlight.add(f);
+        readCursor = page.nextCursor();
+        feedDone = !page.hasMore();
       }
-      if (advance && page.nextCursor() > current.pushCursor()) {
-        current = current.withPushCursor(page.nextCursor());
-        replica.pushAcknowledged(current, Collections.emptyList());
-      }
-      if (!page.hasMore() && page.nextCursor() == current.pushCursor()) {
+      InFlight f = inFlight.poll();
+      if (f == null) {
         return null;
       }
+      if (f.changes().isEmpty()) {
+        if (f.nextCursor() > current.pushCursor()) {
+          current = current.withPushCursor(f.nextCursor());
+          replica.pushAcknowledged(current, Collections.emptyList());
+        }
+        continue;
+      }
+      Outcome o =
+          window > 1
+              ? conn.awaitPush()
+              : conn.push(new PushRequest(replica.replicaId(), scope, f.batchId(), f.changes()));
+      if (o instanceof Outcome.Success) {
+        current = acknowledged(scope, current, f, f.changes());
+        continue;
+      }
+      // The sends behind this batch are void: settle it alone, then read again from the cursor.
+      inFlight.clear();
+      Settled settled = settle(conn, scope, current, f, o);
+      if (settled.result() != null) {
+        return settled.result();
+      }
+      current = settled.checkpoint();
+      readCursor = current.pushCursor();
+      feedDone = false;
     }
+  }
+
+  private record Settled(Checkpoint checkpoint, Result result) {}
+
+  /** Records the peer's acknowledgement of {@code sent}, the rest of the page {@code f}. */
+  private Checkpoint acknowledged(String scope, Checkpoint current, InFlight f, List<Change> sent) {
+    Checkpoint next = current.withPushCursor(f.nextCursor());
+    replica.pushAcknowledged(next, sent);
+    pushed += sent.size();
+    sizer.onSuccess(sent.size(), approximateBytes(sent));
+    notifyPushed(scope, sent.size());
+    return next;
+  }
+
+  /**
+   * Handles a batch the peer did not simply acknowledge: a batch too large is sent again smaller
+   * (or, a single change, set aside), rejected changes are set aside and the rest sent again; a
+   * retry or a failure ends the session.
+   */
+  private Settled settle(
+      SyncConnection conn, String scope, Checkpoint current, InFlight f, Outcome first)
+      throws IOException {
+    List<Change> batch = new ArrayList<>(f.changes());
+    Outcome o = first;
+    while (true) {
+      if (o instanceof Outcome.Success) {
+        return new Settled(acknowledged(scope, current, f, batch), null);
+      } else if (o instanceof Outcome.TooLarge t) {
+        if (batch.size() > 1) {
+          sizer.onTooLarge(batch.size(), approximateBytes(batch), t.maxChanges());
+          return new Settled(current, null); // read again, in smaller pages
+        }
+        quarantine(batch, Collections.singletonList(batch.get(0).id()), "TOO_LARGE", t.reason());
+        return new Settled(skipped(current, f), null);
+      } else if (o instanceof Outcome.Rejected r) {
+        List<RecordId> ids = new ArrayList<>();
+        String code = "";
+        String reason = "";
+        for (Outcome.Rejection rej : r.rejections()) {
+          for (Change c : batch) {
+            if (c.id().equals(rej.id()) && c.record().version().equals(rej.version())) {
+              ids.add(c.id());
+              quarantineOne(c.record(), rej.code(), rej.reason());
+            }
+          }
+          code = rej.code();
+          reason = rej.reason();
+        }
+        if (ids.isEmpty()) {
+          return new Settled(
+              current,
+              failed(
+                  SyncException.Code.PROTOCOL,
+                  "peer rejected changes that were not in the batch: " + code + " " + reason));
+        }
+        TreeSet<RecordId> gone = new TreeSet<>(ids);
+        batch.removeIf(c -> gone.contains(c.id()));
+        if (batch.isEmpty()) {
+          return new Settled(skipped(current, f), null);
+        }
+      } else if (o instanceof Outcome.Retry r) {
+        return new Settled(current, result(PeerResult.Kind.RETRY, r.reason(), r.retryAfter()));
+      } else {
+        Outcome.Failed fl = (Outcome.Failed) o;
+        return new Settled(current, failed(fl.code(), fl.reason()));
+      }
+      o = conn.push(new PushRequest(replica.replicaId(), scope, f.batchId(), batch));
+    }
+  }
+
+  /** Moves the cursor past a page none of whose changes the peer took (all set aside). */
+  private Checkpoint skipped(Checkpoint current, InFlight f) {
+    if (f.nextCursor() <= current.pushCursor()) {
+      return current;
+    }
+    Checkpoint next = current.withPushCursor(f.nextCursor());
+    replica.pushAcknowledged(next, Collections.emptyList());
+    return next;
   }
 
   private void quarantine(List<Change> batch, List<RecordId> ids, String code, String reason) {
@@ -306,7 +387,7 @@ public final class PeerSession {
     if (page.changes().size() > max) {
       return page.changes().size() + " changes, more than the " + max + " asked for";
     }
-    TreeSet<RecordId> seen = new TreeSet<>();
+    HashSet<RecordId> seen = new HashSet<>();
     for (Change c : page.changes()) {
       if (c.seq() <= cursor) {
         return "change #" + c.seq() + " is not past cursor " + cursor;

@@ -26,6 +26,7 @@ import io.syncline.spi.Version;
 import io.syncline.spi.WriteSet;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -167,7 +168,7 @@ public final class Replica {
     writeLock.lock();
     try {
       WriteSet.Builder ws = WriteSet.builder();
-      Map<RecordId, SyncRecord> decided = new TreeMap<>();
+      Map<RecordId, SyncRecord> decided = new HashMap<>();
       List<SyncRecord> recs = new ArrayList<>(writes.size());
       for (LocalWrite w : writes) {
         SyncRecord previous = current(decided, w.id());
@@ -246,7 +247,7 @@ public final class Replica {
     writeLock.lock();
     try {
       WriteSet.Builder ws = WriteSet.builder();
-      Map<RecordId, SyncRecord> decided = new TreeMap<>();
+      Map<RecordId, SyncRecord> decided = new HashMap<>();
       for (SourceChange c : changes) {
         if (!acceptableLocal(c.deleted(), c.payload())) {
           // One bad item (a broken file) must not block the rest of the data set.
@@ -340,7 +341,7 @@ public final class Replica {
     writeLock.lock();
     try {
       WriteSet.Builder ws = WriteSet.builder();
-      Map<RecordId, SyncRecord> decided = new TreeMap<>();
+      Map<RecordId, SyncRecord> decided = new HashMap<>();
       for (SyncRecord r : records) {
         hlc.observe(r.version().stamp());
         if (lastWriterWins) {

@@ -12,13 +12,14 @@ import io.syncline.spi.SyncRecord;
 import io.syncline.spi.SyncStore;
 import io.syncline.spi.WriteSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -37,8 +38,13 @@ import java.util.UUID;
 public final class MemoryStore implements SyncStore {
   private final Object lock = new Object();
   private final String epoch;
-  private final TreeMap<RecordId, StoredRecord> records = new TreeMap<>();
-  private final TreeMap<String, TreeMap<Long, RecordId>> feeds = new TreeMap<>();
+  // Records by id, for lookups; their keys in order per collection, for listing; a log per scope.
+  private final HashMap<RecordId, StoredRecord> records = new HashMap<>();
+  private final TreeMap<String, TreeSet<String>> keys = new TreeMap<>();
+  // Keys of new records not yet sorted into `keys`: sorting waits for the next list(), so that
+  // bulk writes do not pay for an index nobody reads meanwhile.
+  private final HashMap<String, List<String>> unsortedKeys = new HashMap<>();
+  private final TreeMap<String, Feed> feeds = new TreeMap<>();
   private final TreeMap<String, Checkpoint> checkpoints = new TreeMap<>();
   private final TreeMap<Long, QuarantinedChange> quarantine = new TreeMap<>();
   private final TreeMap<String, String> properties = new TreeMap<>();
@@ -90,17 +96,20 @@ public final class MemoryStore implements SyncStore {
     }
     synchronized (lock) {
       checkOpen();
-      NavigableMap<RecordId, StoredRecord> tail;
-      if (afterKey == null) {
-        tail = records.tailMap(new RecordId(collection, "\u0020"), true);
-      } else {
-        tail = records.tailMap(new RecordId(collection, afterKey), false);
+      List<String> added = unsortedKeys.remove(collection);
+      if (added != null) {
+        keys.computeIfAbsent(collection, c -> new TreeSet<>()).addAll(added);
       }
+      TreeSet<String> all = keys.get(collection);
       List<StoredRecord> out = new ArrayList<>();
-      for (StoredRecord r : tail.values()) {
-        if (!r.record().id().collection().equals(collection) || out.size() == limit) {
+      if (all == null) {
+        return out;
+      }
+      for (String key : afterKey == null ? all : all.tailSet(afterKey, false)) {
+        if (out.size() == limit) {
           break;
         }
+        StoredRecord r = records.get(new RecordId(collection, key));
         if (includeDeleted || !r.record().deleted()) {
           out.add(r);
         }
@@ -124,30 +133,11 @@ public final class MemoryStore implements SyncStore {
     }
     synchronized (lock) {
       checkOpen();
-      TreeMap<Long, RecordId> feed = feeds.get(scope);
+      Feed feed = feeds.get(scope);
       if (feed == null) {
         return FeedPage.empty(afterSeq);
       }
-      List<Change> out = new ArrayList<>();
-      long cursor = afterSeq;
-      long bytes = 0;
-      boolean more = false;
-      for (Map.Entry<Long, RecordId> e : feed.tailMap(afterSeq, false).entrySet()) {
-        StoredRecord r = records.get(e.getValue());
-        if (excludeSource != null && excludeSource.equals(r.source())) {
-          cursor = e.getKey();
-          continue;
-        }
-        long size = r.record().approximateSize();
-        if (out.size() == maxChanges || (!out.isEmpty() && bytes + size > maxBytes)) {
-          more = true;
-          break;
-        }
-        out.add(r.toChange());
-        bytes += size;
-        cursor = e.getKey();
-      }
-      return new FeedPage(out, cursor, more);
+      return feed.read(afterSeq, maxChanges, maxBytes, excludeSource);
     }
   }
 
@@ -197,11 +187,16 @@ public final class MemoryStore implements SyncStore {
       return 0;
     }
     long seq = ++head;
+    StoredRecord stored = new StoredRecord(rec, seq, w.source());
+    records.put(rec.id(), stored);
     if (prev != null) {
       feeds.get(prev.record().scope()).remove(prev.seq());
+    } else {
+      unsortedKeys
+          .computeIfAbsent(rec.id().collection(), c -> new ArrayList<>())
+          .add(rec.id().key());
     }
-    records.put(rec.id(), new StoredRecord(rec, seq, w.source()));
-    feeds.computeIfAbsent(rec.scope(), s -> new TreeMap<>()).put(seq, rec.id());
+    feeds.computeIfAbsent(rec.scope(), s -> new Feed()).append(stored);
     return seq;
   }
 
@@ -258,6 +253,82 @@ public final class MemoryStore implements SyncStore {
 
   private static String key(String peerId, String scope) {
     return peerId + "\u0000" + scope;
+  }
+
+  /**
+   * One scope's change feed: the stored states in seq order, in two parallel arrays. Seqs only
+   * grow, so appending keeps them sorted and a cursor is found by binary search; a superseded state
+   * leaves a hole that reads skip, and the arrays are compacted once holes outnumber live entries.
+   */
+  private static final class Feed {
+    private long[] seqs = new long[16];
+    private StoredRecord[] entries = new StoredRecord[16];
+    private int size;
+    private int live;
+
+    void append(StoredRecord r) {
+      if (size == seqs.length) {
+        if (live < size / 2) {
+          compact();
+        } else {
+          seqs = Arrays.copyOf(seqs, size * 2);
+          entries = Arrays.copyOf(entries, size * 2);
+        }
+      }
+      seqs[size] = r.seq();
+      entries[size] = r;
+      size++;
+      live++;
+    }
+
+    void remove(long seq) {
+      int i = Arrays.binarySearch(seqs, 0, size, seq);
+      if (i >= 0 && entries[i] != null) {
+        entries[i] = null;
+        live--;
+      }
+    }
+
+    private void compact() {
+      int j = 0;
+      for (int i = 0; i < size; i++) {
+        if (entries[i] != null) {
+          seqs[j] = seqs[i];
+          entries[j] = entries[i];
+          j++;
+        }
+      }
+      Arrays.fill(entries, j, size, null);
+      size = j;
+    }
+
+    FeedPage read(long afterSeq, int maxChanges, long maxBytes, String excludeSource) {
+      int i = Arrays.binarySearch(seqs, 0, size, afterSeq);
+      i = i >= 0 ? i + 1 : -i - 1;
+      List<Change> out = new ArrayList<>(Math.min(maxChanges, Math.max(0, size - i)));
+      long cursor = afterSeq;
+      long bytes = 0;
+      boolean more = false;
+      for (; i < size; i++) {
+        StoredRecord r = entries[i];
+        if (r == null) {
+          continue;
+        }
+        if (excludeSource != null && excludeSource.equals(r.source())) {
+          cursor = r.seq();
+          continue;
+        }
+        long recordSize = r.record().approximateSize();
+        if (out.size() == maxChanges || (!out.isEmpty() && bytes + recordSize > maxBytes)) {
+          more = true;
+          break;
+        }
+        out.add(r.toChange());
+        bytes += recordSize;
+        cursor = r.seq();
+      }
+      return new FeedPage(out, cursor, more);
+    }
   }
 
   @Override
