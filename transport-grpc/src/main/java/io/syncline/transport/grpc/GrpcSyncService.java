@@ -6,7 +6,6 @@ import io.syncline.spi.Authenticator;
 import io.syncline.spi.SyncHandler;
 import io.syncline.transport.grpc.internal.CallGate;
 import io.syncline.transport.grpc.internal.JvmOnly;
-import io.syncline.transport.grpc.internal.Malformed;
 import io.syncline.transport.grpc.internal.RateLimiter;
 import io.syncline.transport.grpc.internal.SyncService;
 import java.util.Objects;
@@ -53,7 +52,7 @@ public final class GrpcSyncService {
                 b.limits.requestsPerSecond(), b.limits.requestBurst(), 100_000, System::nanoTime),
             b.limits.busyRetryAfter());
     SyncService service = new SyncService(b.handler, b.limits, gate, b.executor);
-    this.definition = ServerInterceptors.intercept(Malformed.lenient(service.bindService()), gate);
+    this.definition = ServerInterceptors.intercept(service.definition(), gate);
   }
 
   /** A new builder. */

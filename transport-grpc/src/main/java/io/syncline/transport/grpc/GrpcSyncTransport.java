@@ -15,6 +15,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.syncline.spi.Cancellable;
 import io.syncline.spi.FeedPage;
@@ -30,15 +31,17 @@ import io.syncline.spi.PushRequest;
 import io.syncline.spi.SyncConnection;
 import io.syncline.spi.SyncException;
 import io.syncline.spi.SyncTransport;
+import io.syncline.transport.grpc.internal.BatchCodec;
+import io.syncline.transport.grpc.internal.Methods;
 import io.syncline.transport.grpc.internal.StatusMapping;
 import io.syncline.transport.grpc.internal.Wire;
 import io.syncline.transport.grpc.proto.PushAck;
-import io.syncline.transport.grpc.proto.PushBatch;
 import io.syncline.transport.grpc.proto.SyncGrpc;
 import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,12 +63,14 @@ import javax.net.ssl.SSLException;
  * SyncEngine engine = SyncEngine.builder()...peer(Peer.of("server", transport, "user-42")).build();
  * }</pre>
  *
- * <p>A connection keeps one push stream open for its pushes: each {@link SyncConnection#push} sends
- * one batch and waits for the server's acknowledgement of its atomic apply, so at most one batch is
- * in flight. Consecutive {@link SyncConnection#pull}s that continue where the previous page ended
- * read one server stream, which the client pulls one page ahead at most (gRPC flow control), so a
- * slow client slows the server. {@link SyncConnection#live} opens a stream of new changes with the
- * same flow control.
+ * <p>A connection keeps one push stream open for its pushes. The server applies the batches of a
+ * stream in order, each atomically, and acknowledges each; the engine keeps up to {@link
+ * Builder#pushWindow} batches in flight (default 4), so that it reads and encodes the next batches
+ * while the server applies earlier ones. The window bounds what waits in buffers; gRPC flow control
+ * does the rest. Consecutive {@link SyncConnection#pull}s that continue where the previous page
+ * ended read one server stream, which the client pulls one page ahead at most (gRPC flow control),
+ * so a slow client slows the server. {@link SyncConnection#live} opens a stream of new changes with
+ * the same flow control.
  *
  * <p>Statuses become outcomes: {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}, {@code INTERNAL},
  * {@code UNKNOWN}, {@code CANCELLED}, {@code ABORTED} and {@code RESOURCE_EXHAUSTED} with a retry
@@ -84,6 +89,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
   private final boolean ownsChannel;
   private final Channel channel;
   private final Duration requestTimeout;
+  private final int pushWindow;
   private final String target;
 
   private GrpcSyncTransport(Builder b, ManagedChannel managed, boolean owns) {
@@ -91,6 +97,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
     this.ownsChannel = owns;
     this.channel = ClientInterceptors.intercept(managed, new Headers(b.tokenSupplier));
     this.requestTimeout = b.requestTimeout;
+    this.pushWindow = b.pushWindow;
     this.target = b.target != null ? b.target : managed.authority();
   }
 
@@ -175,12 +182,12 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
   }
 
   /** The push stream: batches up, acknowledgements down. */
-  private static final class PushStream implements ClientResponseObserver<PushBatch, PushAck> {
+  private static final class PushStream implements ClientResponseObserver<byte[], PushAck> {
     final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    ClientCallStreamObserver<PushBatch> requests;
+    ClientCallStreamObserver<byte[]> requests;
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<PushBatch> r) {
+    public void beforeStart(ClientCallStreamObserver<byte[]> r) {
       requests = r;
     }
 
@@ -205,8 +212,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
 
   /** One server stream of pages, read one page ahead at most. */
   private static final class PullStream
-      implements ClientResponseObserver<
-          io.syncline.transport.grpc.proto.PullRequest, io.syncline.transport.grpc.proto.FeedPage> {
+      implements ClientResponseObserver<io.syncline.transport.grpc.proto.PullRequest, byte[]> {
     final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     final PullRequest first;
     ClientCallStreamObserver<io.syncline.transport.grpc.proto.PullRequest> call;
@@ -233,7 +239,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
     }
 
     @Override
-    public void onNext(io.syncline.transport.grpc.proto.FeedPage page) {
+    public void onNext(byte[] page) {
       events.add(page);
     }
 
@@ -254,6 +260,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
 
   private final class Connection implements SyncConnection {
     private volatile boolean closed;
+    private final ArrayDeque<String> sent = new ArrayDeque<>();
     private PushStream push;
     private PullStream pull;
 
@@ -284,42 +291,92 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
     }
 
     @Override
+    public int pushWindow() {
+      return pushWindow;
+    }
+
+    @Override
+    public void sendPush(PushRequest request) throws IOException {
+      Objects.requireNonNull(request, "request == null");
+      if (pushWindow == 1) {
+        throw new UnsupportedOperationException("push window is 1");
+      }
+      if (sent.size() >= pushWindow) {
+        throw new IllegalStateException("already " + sent.size() + " pushes outstanding");
+      }
+      send(request);
+    }
+
+    @Override
+    public Outcome awaitPush() throws IOException {
+      if (sent.isEmpty()) {
+        throw new IllegalStateException("no push outstanding");
+      }
+      return await();
+    }
+
+    @Override
     public Outcome push(PushRequest request) throws IOException {
       Objects.requireNonNull(request, "request == null");
+      if (!sent.isEmpty()) {
+        throw new IllegalStateException("push while " + sent.size() + " sends are outstanding");
+      }
+      send(request);
+      return await();
+    }
+
+    private void send(PushRequest request) throws IOException {
       checkOpen();
-      if (push != null && !push.events.isEmpty()) {
+      if (sent.isEmpty() && push != null && !push.events.isEmpty()) {
         push = null; // ended while idle (server restarted, connection cut): start afresh
       }
       if (push == null) {
         push = new PushStream();
-        SyncGrpc.newStub(channel).push(push);
+        ClientCalls.asyncBidiStreamingCall(
+            channel.newCall(Methods.PUSH, CallOptions.DEFAULT), push);
       }
+      push.requests.onNext(BatchCodec.encode(request));
+      sent.add(request.batchId());
+    }
+
+    /** The outcome of the oldest batch sent; anything but success voids the others. */
+    private Outcome await() throws IOException {
+      String batchId = sent.poll();
+      boolean success = false;
+      try {
+        Outcome o = awaitAck(batchId);
+        success = o instanceof Outcome.Success;
+        return o;
+      } finally {
+        if (!success) {
+          sent.clear();
+          push = null;
+        }
+      }
+    }
+
+    private Outcome awaitAck(String batchId) throws IOException {
       PushStream s = push;
-      s.requests.onNext(Wire.encode(request));
       Object event;
       try {
         event = s.events.poll(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         s.requests.cancel("interrupted", null);
-        push = null;
         throw interrupted(e);
       }
       if (event == null) {
         s.requests.cancel("no acknowledgement in time", null);
-        push = null;
         return new Outcome.Retry(
-            null, "no acknowledgement of batch " + request.batchId() + " within " + requestTimeout);
+            null, "no acknowledgement of batch " + batchId + " within " + requestTimeout);
       }
       if (event instanceof PushAck ack) {
-        if (!ack.getBatchId().equals(request.batchId())) {
+        if (!ack.getBatchId().equals(batchId)) {
           s.requests.cancel("acknowledgement out of order", null);
-          push = null;
           throw new IOException(
-              "acknowledgement of batch " + ack.getBatchId() + ", expected " + request.batchId());
+              "acknowledgement of batch " + ack.getBatchId() + ", expected " + batchId);
         }
         return Outcome.SUCCESS;
       }
-      push = null;
       End end = (End) event;
       return StatusMapping.outcome(end.status(), end.trailers());
     }
@@ -334,7 +391,8 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
       }
       if (pull == null) {
         pull = new PullStream(request);
-        SyncGrpc.newStub(channel).pull(Wire.encode(request), pull);
+        ClientCalls.asyncServerStreamingCall(
+            channel.newCall(Methods.PULL, CallOptions.DEFAULT), Wire.encode(request), pull);
       }
       PullStream s = pull;
       Object event;
@@ -360,7 +418,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
       }
       FeedPage page;
       try {
-        page = Wire.decode((io.syncline.transport.grpc.proto.FeedPage) event, request.scope());
+        page = BatchCodec.decodePage((byte[]) event, request.scope());
       } catch (Wire.WireException e) {
         s.cancel("malformed page");
         pull = null;
@@ -393,7 +451,8 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
       Objects.requireNonNull(listener, "listener == null");
       checkOpen();
       LiveCall call = new LiveCall(request, listener);
-      SyncGrpc.newStub(channel).live(Wire.encode(request), call);
+      ClientCalls.asyncServerStreamingCall(
+          channel.newCall(Methods.LIVE, CallOptions.DEFAULT), Wire.encode(request), call);
       return call;
     }
 
@@ -404,6 +463,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
         push.requests.onCompleted();
       }
       push = null;
+      sent.clear();
       if (pull != null) {
         pull.cancel("connection closed");
         pull = null;
@@ -412,9 +472,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
   }
 
   private static final class LiveCall
-      implements ClientResponseObserver<
-              io.syncline.transport.grpc.proto.LiveRequest,
-              io.syncline.transport.grpc.proto.FeedPage>,
+      implements ClientResponseObserver<io.syncline.transport.grpc.proto.LiveRequest, byte[]>,
           Cancellable {
     private final LiveRequest request;
     private final LiveListener listener;
@@ -436,13 +494,13 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
     }
 
     @Override
-    public void onNext(io.syncline.transport.grpc.proto.FeedPage m) {
+    public void onNext(byte[] m) {
       if (done) {
         return;
       }
       FeedPage page;
       try {
-        page = Wire.decode(m, request.scope());
+        page = BatchCodec.decodePage(m, request.scope());
       } catch (Wire.WireException e) {
         fail(new SyncException(SyncException.Code.PROTOCOL, e.getMessage()));
         return;
@@ -512,6 +570,7 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
     private File trustCertificates;
     private String overrideAuthority;
     private int maxInboundMessageBytes = 64 << 20;
+    private int pushWindow = 4;
 
     private Builder() {}
 
@@ -559,6 +618,19 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
         throw new IllegalArgumentException("requestTimeout must be positive: " + timeout);
       }
       this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How many push batches may be in flight at once, 1 to 64 (default 4). More overlaps reading,
+     * the network and the server's applying further, at the cost of buffering that many batches; 1
+     * waits for each acknowledgement before the next batch is read.
+     */
+    public Builder pushWindow(int window) {
+      if (window < 1 || window > 64) {
+        throw new IllegalArgumentException("pushWindow must be 1 to 64: " + window);
+      }
+      this.pushWindow = window;
       return this;
     }
 

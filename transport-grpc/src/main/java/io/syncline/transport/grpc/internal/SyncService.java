@@ -1,7 +1,10 @@
 package io.syncline.transport.grpc.internal;
 
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.syncline.spi.CallContext;
 import io.syncline.spi.Cancellable;
@@ -17,7 +20,6 @@ import io.syncline.spi.SyncException;
 import io.syncline.spi.SyncHandler;
 import io.syncline.transport.grpc.GrpcServerLimits;
 import io.syncline.transport.grpc.proto.PushAck;
-import io.syncline.transport.grpc.proto.PushBatch;
 import io.syncline.transport.grpc.proto.SyncGrpc;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -83,19 +85,36 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
     }
   }
 
-  @Override
-  public StreamObserver<PushBatch> push(StreamObserver<PushAck> out) {
+  /**
+   * The service's definition: the handshake with its generated method, push, pull and live with
+   * {@link Methods}' descriptors, which carry their batches and pages through {@link BatchCodec}.
+   */
+  @SuppressWarnings("unchecked") // the generated handshake method has these types
+  public ServerServiceDefinition definition() {
+    ServerMethodDefinition<
+            io.syncline.transport.grpc.proto.HandshakeRequest,
+            io.syncline.transport.grpc.proto.HandshakeResponse>
+        handshake =
+            (ServerMethodDefinition<
+                    io.syncline.transport.grpc.proto.HandshakeRequest,
+                    io.syncline.transport.grpc.proto.HandshakeResponse>)
+                bindService().getMethod(SyncGrpc.getHandshakeMethod().getFullMethodName());
+    return ServerServiceDefinition.builder(SyncGrpc.SERVICE_NAME)
+        .addMethod(Malformed.lenient(handshake, Malformed.HANDSHAKE))
+        .addMethod(Methods.PUSH, ServerCalls.asyncBidiStreamingCall(this::pushBatches))
+        .addMethod(Methods.PULL, ServerCalls.asyncServerStreamingCall(this::pullPages))
+        .addMethod(Methods.LIVE, ServerCalls.asyncServerStreamingCall(this::livePages))
+        .build();
+  }
+
+  private StreamObserver<byte[]> pushBatches(StreamObserver<PushAck> out) {
     CallContext caller = caller();
-    return new StreamObserver<PushBatch>() {
+    return new StreamObserver<byte[]>() {
       private boolean done;
 
       @Override
-      public void onNext(PushBatch batch) {
+      public void onNext(byte[] batch) {
         if (done) {
-          return;
-        }
-        if (batch == Malformed.PUSH) {
-          fail(Malformed.status("push batch"));
           return;
         }
         if (!gate.admit(caller)) {
@@ -109,26 +128,34 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
                   limits.busyRetryAfter()));
           return;
         }
-        if (batch.getChangesCount() > limits.maxBatchChanges()) {
+        Outcome outcome;
+        PushRequest push;
+        try {
+          push = BatchCodec.decodePush(batch, limits.maxBatchChanges());
+        } catch (BatchCodec.TooManyChanges e) {
           fail(
               StatusMapping.tooLarge(
                   limits.maxBatchChanges(),
-                  "batch of "
-                      + batch.getChangesCount()
+                  "batch of more than "
+                      + limits.maxBatchChanges()
                       + " changes exceeds the limit of "
                       + limits.maxBatchChanges()));
           return;
+        } catch (Wire.WireException e) {
+          fail(
+              e.getCause() instanceof java.io.IOException
+                  ? Malformed.status("push batch")
+                  : closing(e));
+          return;
         }
-        Outcome outcome;
         try {
-          PushRequest push = Wire.decode(batch);
           outcome = handler.push(caller, push);
-        } catch (Wire.WireException | RuntimeException e) {
+        } catch (RuntimeException e) {
           fail(closing(e));
           return;
         }
         if (outcome instanceof Outcome.Success) {
-          out.onNext(PushAck.newBuilder().setBatchId(batch.getBatchId()).build());
+          out.onNext(PushAck.newBuilder().setBatchId(push.batchId()).build());
         } else {
           fail(StatusMapping.toStatus(outcome, limits.busyRetryAfter()));
         }
@@ -154,12 +181,9 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
     };
   }
 
-  @Override
-  public void pull(
-      io.syncline.transport.grpc.proto.PullRequest request,
-      StreamObserver<io.syncline.transport.grpc.proto.FeedPage> observer) {
-    ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage> out =
-        (ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage>) observer;
+  private void pullPages(
+      io.syncline.transport.grpc.proto.PullRequest request, StreamObserver<byte[]> observer) {
+    ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) observer;
     if (request == Malformed.PULL) {
       out.onError(Malformed.status("pull request").asException());
       return;
@@ -181,14 +205,11 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
   private final class PullStream {
     private final CallContext caller;
     private final PullRequest first;
-    private final ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage> out;
+    private final ServerCallStreamObserver<byte[]> out;
     private long cursor;
     volatile boolean done;
 
-    PullStream(
-        CallContext caller,
-        PullRequest first,
-        ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage> out) {
+    PullStream(CallContext caller, PullRequest first, ServerCallStreamObserver<byte[]> out) {
       this.caller = caller;
       this.first = first;
       this.out = out;
@@ -217,7 +238,7 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
             throw new SyncException(
                 SyncException.Code.INTERNAL, "the feed did not advance past " + cursor);
           }
-          out.onNext(Wire.encode(page));
+          out.onNext(BatchCodec.encode(page));
           cursor = page.nextCursor();
           if (!page.hasMore()) {
             done = true;
@@ -233,12 +254,9 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
     }
   }
 
-  @Override
-  public void live(
-      io.syncline.transport.grpc.proto.LiveRequest request,
-      StreamObserver<io.syncline.transport.grpc.proto.FeedPage> observer) {
-    ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage> out =
-        (ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage>) observer;
+  private void livePages(
+      io.syncline.transport.grpc.proto.LiveRequest request, StreamObserver<byte[]> observer) {
+    ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) observer;
     if (request == Malformed.LIVE) {
       out.onError(Malformed.status("live request").asException());
       return;
@@ -275,17 +293,14 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
   private final class LiveStream implements LiveListener {
     final CallContext caller;
     private final LiveRequest request;
-    private final ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage> out;
+    private final ServerCallStreamObserver<byte[]> out;
     private final AtomicInteger wip = new AtomicInteger();
     private long cursor;
     private volatile Cancellable subscription;
     private volatile Throwable error;
     volatile boolean closed;
 
-    LiveStream(
-        CallContext caller,
-        LiveRequest request,
-        ServerCallStreamObserver<io.syncline.transport.grpc.proto.FeedPage> out) {
+    LiveStream(CallContext caller, LiveRequest request, ServerCallStreamObserver<byte[]> out) {
       this.caller = caller;
       this.request = request;
       this.out = out;
@@ -363,7 +378,7 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
           }
           FeedPage page = r.page();
           if (!page.changes().isEmpty()) {
-            out.onNext(Wire.encode(page));
+            out.onNext(BatchCodec.encode(page));
           }
           cursor = Math.max(cursor, page.nextCursor());
           if (!page.hasMore()) {

@@ -11,6 +11,7 @@ class BenchSmokeTest {
     GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 100);
     assertThat(r.grpc()).isPositive();
     assertThat(r.raw()).isPositive();
+    assertThat(r.rawWindowed()).isPositive();
     assertThat(GrpcThroughputBench.format(r))
         .contains("raw gRPC stream")
         .contains("engine over gRPC");

@@ -23,7 +23,7 @@ import io.syncline.testkit.LoopbackTransport;
 import io.syncline.transport.grpc.GrpcServerLimits;
 import io.syncline.transport.grpc.GrpcSyncServer;
 import io.syncline.transport.grpc.GrpcSyncTransport;
-import io.syncline.transport.grpc.internal.Wire;
+import io.syncline.transport.grpc.internal.BatchCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,9 +44,9 @@ import java.util.concurrent.TimeUnit;
  * (Netty server and channel, bearer auth, memory stores on both sides) next to a raw gRPC stream of
  * the same bytes in the same run: the very {@code PushBatch} messages the engine's batches encode
  * to, sent on one bidirectional stream to a server that acknowledges each message without decoding
- * it, one batch in flight (the protocol's own exchange pattern). The ratio is what the engine, the
- * codec, validation and the stores cost on top of gRPC itself. Medians of several runs after a
- * warm-up.
+ * it: once with one batch in flight, once with as many in flight as the engine keeps (the
+ * transport's default push window). The ratios are what the engine, the codec, validation and the
+ * stores cost on top of gRPC itself. Medians of several runs after a warm-up.
  *
  * <pre>
  * mvn -f transport-grpc/pom.xml test-compile exec:java@bench -Dexec.args="1000000 3"
@@ -59,9 +59,18 @@ public final class GrpcThroughputBench {
   private static final String SCOPE = "bench";
   private static final String TOKEN = "bench-token";
 
+  /** Batches in flight: the transport's default push window. */
+  private static final int WINDOW = 4;
+
   /** Medians in changes per second. */
   public record Result(
-      int changes, int runs, int batch, double grpc, double raw, double inProcess) {
+      int changes,
+      int runs,
+      int batch,
+      double grpc,
+      double raw,
+      double rawWindowed,
+      double inProcess) {
     /** Engine-over-gRPC throughput as a fraction of the raw stream's. */
     public double ratio() {
       return grpc / raw;
@@ -83,20 +92,24 @@ public final class GrpcThroughputBench {
         Locale.ROOT,
         "push throughput, %d changes per run in batches of %d, median of %d runs"
             + " (memory stores, 127.0.0.1)%n"
-            + "%-22s %14s %10s%n"
-            + "%-22s %14.0f %10.2f%n"
-            + "%-22s %14.0f %10.2f%n"
-            + "%-22s %14.0f %10.2f%n",
+            + "%-34s %14s %10s%n"
+            + "%-34s %14.0f %10.2f%n"
+            + "%-34s %14.0f %10.2f%n"
+            + "%-34s %14.0f %10.2f%n"
+            + "%-34s %14.0f %10.2f%n",
         r.changes(),
         r.batch(),
         r.runs(),
         "transport",
         "changes/s",
         "ratio",
-        "raw gRPC stream",
+        "raw gRPC stream, 1 batch in flight",
         r.raw(),
         1.0,
-        "engine over gRPC",
+        "raw gRPC stream, " + WINDOW + " in flight",
+        r.rawWindowed(),
+        r.rawWindowed() / r.raw(),
+        "engine over gRPC, " + WINDOW + " in flight",
         r.grpc(),
         r.ratio(),
         "engine in-process",
@@ -111,6 +124,7 @@ public final class GrpcThroughputBench {
     }
     List<Double> grpc = new ArrayList<>();
     List<Double> raw = new ArrayList<>();
+    List<Double> rawWindowed = new ArrayList<>();
     List<Double> inProcess = new ArrayList<>();
     for (int i = 0; i <= runs; i++) {
       double[] r = once(changes, batch);
@@ -118,9 +132,11 @@ public final class GrpcThroughputBench {
         grpc.add(r[0]);
         raw.add(r[1]);
         inProcess.add(r[2]);
+        rawWindowed.add(r[3]);
       }
     }
-    return new Result(changes, runs, batch, median(grpc), median(raw), median(inProcess));
+    return new Result(
+        changes, runs, batch, median(grpc), median(raw), median(rawWindowed), median(inProcess));
   }
 
   private static double median(List<Double> xs) {
@@ -151,11 +167,11 @@ public final class GrpcThroughputBench {
       if (page.changes().isEmpty()) {
         break;
       }
-      batches.add(
-          Wire.encode(new PushRequest("client", SCOPE, "b" + n++, page.changes())).toByteArray());
+      batches.add(BatchCodec.encode(new PushRequest("client", SCOPE, "b" + n++, page.changes())));
       cursor = page.nextCursor();
     }
-    double raw = changes / (rawStream(batches) / 1e9);
+    double raw = changes / (rawStream(batches, 1) / 1e9);
+    double rawWindowed = changes / (rawStream(batches, WINDOW) / 1e9);
 
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
@@ -182,7 +198,7 @@ public final class GrpcThroughputBench {
         throw new IllegalStateException("bench run did not push everything: " + r);
       }
       client.close();
-      return new double[] {changes / (nanos / 1e9), raw, inProcess};
+      return new double[] {changes / (nanos / 1e9), raw, inProcess, rawWindowed};
     } finally {
       grpcServer.close();
       server.close();
@@ -225,6 +241,13 @@ public final class GrpcThroughputBench {
     return changes / (nanos / 1e9);
   }
 
+  private static void awaitAck(BlockingQueue<Object> acks) throws InterruptedException {
+    Object a = acks.poll(30, TimeUnit.SECONDS);
+    if (!(a instanceof byte[])) {
+      throw new IllegalStateException("raw stream failed: " + a);
+    }
+  }
+
   private static final MethodDescriptor.Marshaller<byte[]> BYTES =
       new MethodDescriptor.Marshaller<>() {
         @Override
@@ -248,8 +271,8 @@ public final class GrpcThroughputBench {
           .setFullMethodName("bench.Raw/Push")
           .build();
 
-  /** Sends every batch on one stream, each acknowledged before the next; nanoseconds. */
-  private static long rawStream(List<byte[]> batches) throws Exception {
+  /** Sends every batch on one stream with at most {@code window} unacknowledged; nanoseconds. */
+  private static long rawStream(List<byte[]> batches, int window) throws Exception {
     byte[] ack = new byte[8];
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("bench.Raw")
@@ -304,12 +327,17 @@ public final class GrpcThroughputBench {
       StreamObserver<byte[]> requests =
           ClientCalls.asyncBidiStreamingCall(
               channel.newCall(RAW, io.grpc.CallOptions.DEFAULT), observer);
+      int outstanding = 0;
       for (byte[] b : batches) {
-        requests.onNext(b);
-        Object a = acks.poll(30, TimeUnit.SECONDS);
-        if (!(a instanceof byte[])) {
-          throw new IllegalStateException("raw stream failed: " + a);
+        if (outstanding == window) {
+          awaitAck(acks);
+          outstanding--;
         }
+        requests.onNext(b);
+        outstanding++;
+      }
+      for (; outstanding > 0; outstanding--) {
+        awaitAck(acks);
       }
       requests.onCompleted();
       return System.nanoTime() - start;
