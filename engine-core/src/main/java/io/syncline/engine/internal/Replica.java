@@ -368,12 +368,15 @@ public final class Replica {
     }
     int applied = 0;
     TreeSet<String> scopes = new TreeSet<>();
+    boolean observed = events.hasObservers();
     for (int i = 0; i < attempted.size(); i++) {
       if (result.applied(i)) {
         applied++;
         SyncRecord r = attempted.get(i);
         scopes.add(r.scope());
-        events.onNext(new RecordEvent(r.id(), r.version(), r.deleted(), true));
+        if (observed) {
+          events.onNext(new RecordEvent(r.id(), r.version(), r.deleted(), true));
+        }
       }
     }
     if (applied > 0) {

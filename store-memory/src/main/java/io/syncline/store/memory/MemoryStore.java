@@ -49,6 +49,9 @@ public final class MemoryStore implements SyncStore {
   private final TreeMap<Long, QuarantinedChange> quarantine = new TreeMap<>();
   private final TreeMap<String, String> properties = new TreeMap<>();
   private long head;
+  // The feed the last write went to: consecutive writes mostly share a scope.
+  private String lastScope;
+  private Feed lastFeed;
   private long nextQuarantineId = 1;
   private boolean closed;
 
@@ -182,22 +185,34 @@ public final class MemoryStore implements SyncStore {
 
   private long write(WriteSet.Write w) {
     SyncRecord rec = w.record();
-    StoredRecord prev = records.get(rec.id());
-    if (prev != null && !rec.version().isNewerThan(prev.record().version())) {
-      return 0;
-    }
-    long seq = ++head;
+    long seq = head + 1;
     StoredRecord stored = new StoredRecord(rec, seq, w.source());
-    records.put(rec.id(), stored);
+    // One lookup for a new record, the common case of a bulk sync; a second to replace one.
+    StoredRecord prev = records.putIfAbsent(rec.id(), stored);
     if (prev != null) {
-      feeds.get(prev.record().scope()).remove(prev.seq());
+      if (!rec.version().isNewerThan(prev.record().version())) {
+        return 0;
+      }
+      records.put(rec.id(), stored);
+      feed(prev.record().scope()).remove(prev.seq());
     } else {
       unsortedKeys
           .computeIfAbsent(rec.id().collection(), c -> new ArrayList<>())
           .add(rec.id().key());
     }
-    feeds.computeIfAbsent(rec.scope(), s -> new Feed()).append(stored);
+    head = seq;
+    feed(rec.scope()).append(stored);
     return seq;
+  }
+
+  private Feed feed(String scope) {
+    if (scope.equals(lastScope)) {
+      return lastFeed;
+    }
+    Feed f = feeds.computeIfAbsent(scope, s -> new Feed());
+    lastScope = scope;
+    lastFeed = f;
+    return f;
   }
 
   private boolean isQuarantined(QuarantinedChange q) {

@@ -191,6 +191,7 @@ public final class GrpcThroughputBench {
               .batchLimits(batch, 64L << 20)
               .peer(Peer.of("server", transport, SCOPE))
               .build();
+      settle();
       long start = System.nanoTime();
       SyncResult r = client.syncNow().blockingGet();
       long nanos = System.nanoTime() - start;
@@ -230,6 +231,7 @@ public final class GrpcThroughputBench {
             .batchLimits(batch, 64L << 20)
             .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
             .build();
+    settle();
     long start = System.nanoTime();
     SyncResult r = client.syncNow().blockingGet();
     long nanos = System.nanoTime() - start;
@@ -239,6 +241,14 @@ public final class GrpcThroughputBench {
     client.close();
     server.close();
     return changes / (nanos / 1e9);
+  }
+
+  /**
+   * Collects what earlier phases left behind, so that every measured phase starts from the same
+   * heap and none pays for another's garbage.
+   */
+  private static void settle() {
+    System.gc();
   }
 
   private static void awaitAck(BlockingQueue<Object> acks) throws InterruptedException {
@@ -323,6 +333,7 @@ public final class GrpcThroughputBench {
             @Override
             public void onCompleted() {}
           };
+      settle();
       long start = System.nanoTime();
       StreamObserver<byte[]> requests =
           ClientCalls.asyncBidiStreamingCall(
