@@ -35,6 +35,7 @@ import io.syncline.testkit.ForwardingStore;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -603,6 +604,45 @@ public final class Simulation {
         throw new ConnectException(nodes[from].id + " cannot reach " + nodes[to].id);
       }
       return new SyncConnection() {
+        // Answers of sends not yet awaited: an Outcome, or the IOException the exchange threw.
+        private final ArrayDeque<Object> outstanding = new ArrayDeque<>();
+
+        @Override
+        public int pushWindow() {
+          return config.pushWindow();
+        }
+
+        @Override
+        public void sendPush(PushRequest request) throws IOException {
+          if (outstanding.size() >= config.pushWindow()) {
+            violation("engine sent more than " + config.pushWindow() + " pushes at once");
+          }
+          // Delivered at once: the batches behind one that fails do reach the peer.
+          Object answer;
+          try {
+            answer = push(request);
+          } catch (IOException e) {
+            answer = e;
+          }
+          outstanding.add(answer);
+        }
+
+        @Override
+        public Outcome awaitPush() throws IOException {
+          Object answer = outstanding.poll();
+          if (answer == null) {
+            violation("engine awaited a push it never sent");
+            throw new IOException("no push outstanding");
+          }
+          if (!(answer instanceof Outcome.Success)) {
+            outstanding.clear();
+          }
+          if (answer instanceof IOException e) {
+            throw e;
+          }
+          return (Outcome) answer;
+        }
+
         @Override
         public HandshakeResponse handshake(HandshakeRequest request) throws IOException {
           return exchange(h -> h.handshake(CallContext.IN_PROCESS, request), "handshake");
