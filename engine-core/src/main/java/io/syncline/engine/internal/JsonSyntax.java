@@ -16,6 +16,17 @@ import java.nio.ByteBuffer;
 final class JsonSyntax {
   static final int MAX_DEPTH = 1000;
 
+  /**
+   * Bytes that stand for themselves inside a string: printable ASCII but the quote and backslash.
+   */
+  private static final boolean[] PLAIN = new boolean[256];
+
+  static {
+    for (int c = 0x20; c < 0x80; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
+    }
+  }
+
   private static final byte OBJECT = 1;
   private static final byte ARRAY = 2;
 
@@ -245,6 +256,10 @@ final class JsonSyntax {
     i++;
     while (i < n) {
       int c = at(i);
+      if (PLAIN[c]) {
+        i++;
+        continue;
+      }
       if (c == '"') {
         return i + 1;
       }

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,7 +80,54 @@ public final class GrpcThroughputBench {
 
   private GrpcThroughputBench() {}
 
+  /** The measuring JVM's settings: a fixed heap, the default collector (G1). */
+  static final List<String> JVM_FLAGS = List.of("-Xms3g", "-Xmx3g", "-Xmn1g");
+
+  /**
+   * Runs the benchmark in a JVM of its own ({@link #JVM_FLAGS}), so that neither Maven's code in
+   * the same process nor its heap settings weigh on the figures; {@code --here} runs it in this
+   * one.
+   */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--here")) {
+      measure(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_FLAGS);
+    command.add("-cp");
+    command.add(classPath());
+    command.add(GrpcThroughputBench.class.getName());
+    command.add("--here");
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).inheritIO().start();
+    int exit = p.waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("benchmark JVM exited with " + exit);
+    }
+  }
+
+  /** The class path this class was loaded from (Maven's exec plugin uses a class loader). */
+  private static String classPath() {
+    List<String> entries = new ArrayList<>();
+    for (ClassLoader l = GrpcThroughputBench.class.getClassLoader(); l != null; l = l.getParent()) {
+      if (l instanceof java.net.URLClassLoader u) {
+        for (java.net.URL url : u.getURLs()) {
+          try {
+            entries.add(Path.of(url.toURI()).toString());
+          } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    }
+    return entries.isEmpty()
+        ? System.getProperty("java.class.path")
+        : String.join(java.io.File.pathSeparator, entries);
+  }
+
+  private static void measure(String[] args) throws Exception {
     int changes = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
@@ -91,7 +139,7 @@ public final class GrpcThroughputBench {
     return String.format(
         Locale.ROOT,
         "push throughput, %d changes per run in batches of %d, median of %d runs"
-            + " (memory stores, 127.0.0.1)%n"
+            + " (memory stores, 127.0.0.1, JVM %s)%n"
             + "%-34s %14s %10s%n"
             + "%-34s %14.0f %10.2f%n"
             + "%-34s %14.0f %10.2f%n"
@@ -100,6 +148,7 @@ public final class GrpcThroughputBench {
         r.changes(),
         r.batch(),
         r.runs(),
+        String.join(" ", JVM_FLAGS),
         "transport",
         "changes/s",
         "ratio",
@@ -117,7 +166,10 @@ public final class GrpcThroughputBench {
         r.inProcess() / r.raw());
   }
 
-  /** Measures both: one warm-up round, then {@code runs} measured rounds. */
+  /** Rounds run first and thrown away, while the JIT compiler settles. */
+  private static final int WARM_UP_ROUNDS = 2;
+
+  /** Measures all: {@link #WARM_UP_ROUNDS} rounds, then {@code runs} measured rounds. */
   public static Result run(int changes, int runs, int batch) throws Exception {
     if (changes < 1 || runs < 1 || batch < 1) {
       throw new IllegalArgumentException("changes, runs and batch must be positive");
@@ -126,9 +178,9 @@ public final class GrpcThroughputBench {
     List<Double> raw = new ArrayList<>();
     List<Double> rawWindowed = new ArrayList<>();
     List<Double> inProcess = new ArrayList<>();
-    for (int i = 0; i <= runs; i++) {
+    for (int i = 0; i < WARM_UP_ROUNDS + runs; i++) {
       double[] r = once(changes, batch);
-      if (i > 0) { // the first round warms the JIT up
+      if (i >= WARM_UP_ROUNDS) {
         grpc.add(r[0]);
         raw.add(r[1]);
         inProcess.add(r[2]);
