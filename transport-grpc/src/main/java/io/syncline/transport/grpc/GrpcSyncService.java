@@ -51,7 +51,7 @@ public final class GrpcSyncService {
             new RateLimiter(
                 b.limits.requestsPerSecond(), b.limits.requestBurst(), 100_000, System::nanoTime),
             b.limits.busyRetryAfter());
-    SyncService service = new SyncService(b.handler, b.limits, gate, b.executor);
+    SyncService service = new SyncService(b.handler, b.limits, gate, b.executor, b.gzip);
     this.definition = ServerInterceptors.intercept(service.definition(), gate);
   }
 
@@ -81,6 +81,7 @@ public final class GrpcSyncService {
     private Authenticator authenticator;
     private Executor executor;
     private GrpcServerLimits limits = GrpcServerLimits.DEFAULT;
+    private boolean gzip;
 
     private Builder() {}
 
@@ -105,6 +106,12 @@ public final class GrpcSyncService {
     /** Bounds (default {@link GrpcServerLimits#DEFAULT}). */
     public Builder limits(GrpcServerLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits == null");
+      return this;
+    }
+
+    /** Whether to gzip the feed pages of pulls and live streams (default false). */
+    public Builder gzip(boolean gzip) {
+      this.gzip = gzip;
       return this;
     }
 

@@ -10,13 +10,19 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A TCP proxy in front of a server that can reset every connection through it at once. */
+/**
+ * A TCP proxy in front of a server that can reset every connection through it at once, and counts
+ * the bytes it relays each way.
+ */
 final class CuttingProxy implements Closeable {
   private final ServerSocket listener;
   private final int upstreamPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final AtomicInteger cuts = new AtomicInteger();
+  private final AtomicLong toServer = new AtomicLong();
+  private final AtomicLong toClient = new AtomicLong();
 
   CuttingProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -55,15 +61,25 @@ final class CuttingProxy implements Closeable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
         sockets.add(client);
         sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, toServer);
+        pump(upstream, client, toClient);
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  /** Bytes relayed from clients to the server so far. */
+  long bytesToServer() {
+    return toServer.get();
+  }
+
+  /** Bytes relayed from the server to clients so far. */
+  long bytesToClient() {
+    return toClient.get();
+  }
+
+  private void pump(Socket from, Socket to, AtomicLong counter) {
     Thread t =
         new Thread(
             () -> {
@@ -72,6 +88,7 @@ final class CuttingProxy implements Closeable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                  counter.addAndGet(n); // counted before the far side can see them
                   out.write(buf, 0, n);
                   out.flush();
                 }

@@ -43,13 +43,19 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
   private final GrpcServerLimits limits;
   private final CallGate gate;
   private final Executor executor;
+  private final boolean gzip;
 
   public SyncService(
-      SyncHandler handler, GrpcServerLimits limits, CallGate gate, Executor executor) {
+      SyncHandler handler,
+      GrpcServerLimits limits,
+      CallGate gate,
+      Executor executor,
+      boolean gzip) {
     this.handler = handler;
     this.limits = limits;
     this.gate = gate;
     this.executor = executor;
+    this.gzip = gzip;
   }
 
   private static CallContext caller() {
@@ -184,6 +190,9 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
   private void pullPages(
       io.syncline.transport.grpc.proto.PullRequest request, StreamObserver<byte[]> observer) {
     ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) observer;
+    if (gzip) {
+      out.setCompression("gzip");
+    }
     if (request == Malformed.PULL) {
       out.onError(Malformed.status("pull request").asException());
       return;
@@ -257,6 +266,9 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
   private void livePages(
       io.syncline.transport.grpc.proto.LiveRequest request, StreamObserver<byte[]> observer) {
     ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) observer;
+    if (gzip) {
+      out.setCompression("gzip");
+    }
     if (request == Malformed.LIVE) {
       out.onError(Malformed.status("live request").asException());
       return;
