@@ -84,7 +84,8 @@ public final class GrpcThroughputBench {
   static final List<String> JVM_FLAGS = List.of("-Xms3g", "-Xmx3g", "-Xmn1g");
 
   /**
-   * Runs the benchmark in a JVM of its own ({@link #JVM_FLAGS}), so that neither Maven's code in
+   * Runs the benchmark in a JVM of its own ({@link #JVM_FLAGS}, plus any flags in the system
+   * property {@code bench.jvmArgs}, such as a flight recording), so that neither Maven's code in
    * the same process nor its heap settings weigh on the figures; {@code --here} runs it in this
    * one.
    */
@@ -96,6 +97,10 @@ public final class GrpcThroughputBench {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
+    String extra = System.getProperty("bench.jvmArgs", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.add("-cp");
     command.add(classPath());
     command.add(GrpcThroughputBench.class.getName());
