@@ -38,6 +38,14 @@ public final class BenchPostgres implements Closeable {
     }
   }
 
+  /** Where a store connects: also what a forked JVM is told. */
+  public record Db(String url, String user, String password) {}
+
+  /** This server's {@code postgres} database. */
+  public Db db() {
+    return new Db(url(), user(), user());
+  }
+
   /** The JDBC URL of the {@code postgres} database. */
   public String url() {
     return pg.getJdbcUrl("postgres", "postgres");

@@ -114,7 +114,7 @@ public final class EndToEndBench {
       RawHops.Stream raw = RawHops.grpc(messages);
       messages = null;
       double rawGrpc = records / (raw.nanos() / 1e9);
-      Trip.Figures f = Trip.run(pg, dir, records, batch, noops, timeout);
+      Trip.Figures f = Trip.run(pg.db(), dir, records, batch, noops, timeout);
       return new double[] {
         rawSqlite,
         rawPostgres,

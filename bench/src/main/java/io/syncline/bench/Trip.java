@@ -60,13 +60,13 @@ public final class Trip {
    * each client.
    */
   public static Figures run(
-      BenchPostgres pg, Path dir, int records, int batch, int noopSamples, long timeoutSeconds)
+      BenchPostgres.Db db, Path dir, int records, int batch, int noopSamples, long timeoutSeconds)
       throws Exception {
     try (JdbcStore storeA = JdbcStore.sqlite(dir.resolve("a.db"));
         JdbcStore storeB = JdbcStore.sqlite(dir.resolve("b.db"));
         JdbcStore serverStore =
             JdbcStore.builder()
-                .postgres(pg.url(), pg.user(), pg.user())
+                .postgres(db.url(), db.user(), db.password())
                 .schema(BenchPostgres.freshSchema("trip"))
                 .build();
         Nodes.Server server = Nodes.server(serverStore, batch, 100);
