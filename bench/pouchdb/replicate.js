@@ -9,6 +9,7 @@
 //   <- "go noop <n>" -> "done noop <medianMs>"
 // The trip is the engine's: A pushes to the server while B follows the server live; a phase ends
 // when B holds every change.
+const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
 const express = require('express');
@@ -41,13 +42,17 @@ function doc(i, rev) {
   return d;
 }
 
+// Lines from the driver, kept until asked for: one may arrive before the script waits for it.
 const lines = readline.createInterface({ input: process.stdin });
+const received = [];
 const waiting = [];
 lines.on('line', (l) => {
   const w = waiting.shift();
   if (w) w(l.trim());
+  else received.push(l.trim());
 });
 function nextLine() {
+  if (received.length > 0) return Promise.resolve(received.shift());
   return new Promise((resolve) => waiting.push(resolve));
 }
 
@@ -56,6 +61,7 @@ function say(s) {
 }
 
 async function main() {
+  fs.mkdirSync(path.join(dir, 'server'), { recursive: true });
   const Server = PouchDB.defaults({ prefix: path.join(dir, 'server') + path.sep });
   const app = express();
   app.use('/', require('express-pouchdb')(Server, { mode: 'minimumForPouchDB', inMemoryConfig: true }));

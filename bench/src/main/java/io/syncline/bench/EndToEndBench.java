@@ -62,10 +62,11 @@ public final class EndToEndBench {
     int noops = args.integer("noops", 50);
     int warmup = args.integer("warmup", 20_000);
     int timeout = args.integer("timeout", 1800);
+    boolean live = !args.text("mode", "live").equals("sequential");
     args.checkAllUsed();
     try (BenchPostgres pg = BenchPostgres.start()) {
       System.out.println(
-          format(run(pg, args.toString(), records, runs, batch, noops, warmup, timeout)));
+          format(run(pg, args.toString(), records, runs, batch, noops, warmup, timeout, live)));
     }
   }
 
@@ -78,17 +79,18 @@ public final class EndToEndBench {
       int batch,
       int noops,
       int warmup,
-      int timeout)
+      int timeout,
+      boolean live)
       throws Exception {
     if (records < 100 || runs < 1 || batch < 1 || noops < 1) {
       throw new IllegalArgumentException("records >= 100, runs, batch and noops >= 1");
     }
     if (warmup > 0) {
-      round(pg, warmup, batch, Math.min(noops, 10), timeout);
+      round(pg, warmup, batch, Math.min(noops, 10), timeout, live);
     }
     List<double[]> rounds = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      rounds.add(round(pg, records, batch, noops, timeout));
+      rounds.add(round(pg, records, batch, noops, timeout, live));
     }
     double[] m = new double[rounds.get(0).length];
     for (int k = 0; k < m.length; k++) {
@@ -104,7 +106,8 @@ public final class EndToEndBench {
   }
 
   /** One round: the raw hops, then the trip; the figures in {@link Result}'s order. */
-  private static double[] round(BenchPostgres pg, int records, int batch, int noops, int timeout)
+  private static double[] round(
+      BenchPostgres pg, int records, int batch, int noops, int timeout, boolean live)
       throws Exception {
     Path dir = Files.createTempDirectory("syncline-e2e");
     try {
@@ -114,7 +117,7 @@ public final class EndToEndBench {
       RawHops.Stream raw = RawHops.grpc(messages);
       messages = null;
       double rawGrpc = records / (raw.nanos() / 1e9);
-      Trip.Figures f = Trip.run(pg.db(), dir, records, batch, noops, timeout);
+      Trip.Figures f = Trip.run(pg.db(), dir, records, batch, noops, timeout, live);
       return new double[] {
         rawSqlite,
         rawPostgres,
@@ -149,7 +152,7 @@ public final class EndToEndBench {
     sb.append(
         String.format(
             Locale.ROOT,
-            "end to end: A (SQLite) -> gRPC -> server (PostgreSQL) -> gRPC -> B (SQLite), B live"
+            "end to end: A (SQLite) -> gRPC -> server (PostgreSQL) -> gRPC -> B (SQLite)"
                 + "%n%d records of %d bytes, medians of %d runs; args: %s%n%n",
             r.records(),
             Payloads.SIZE,
@@ -168,7 +171,7 @@ public final class EndToEndBench {
             "end to end A -> server -> B",
             r.endToEnd(),
             String.format(Locale.ROOT, "%.2f", 1.0)));
-    sb.append(String.format(Locale.ROOT, num, "  (A's push finished at)", r.pushDoneRate(), ""));
+    sb.append(String.format(Locale.ROOT, num, "  (A's push done at)", r.pushDoneRate(), ""));
     sb.append(
         String.format(Locale.ROOT, num, "  (A's local writes, before timing)", r.fillRate(), ""));
     sb.append(

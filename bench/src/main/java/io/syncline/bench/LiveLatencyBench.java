@@ -3,6 +3,7 @@ package io.syncline.bench;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.syncline.engine.SyncEngine;
 import io.syncline.engine.SyncPolicy;
+import io.syncline.engine.SyncResult;
 import io.syncline.store.jdbc.JdbcStore;
 import io.syncline.transport.grpc.GrpcSyncTransport;
 import java.nio.file.Files;
@@ -10,15 +11,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Live latency: A (SQLite) writes at a steady rate, one record per transaction, and syncs in the
- * background as soon as it writes (debounce zero); the server (PostgreSQL) applies and its live
- * stream tells B (SQLite), which pulls. Latency is from A's commit (the write call returned) to B's
- * store having applied it (B's change event), both read from one clock in one process.
+ * Live latency: A (SQLite) writes at a steady rate, one record per transaction, and pushes as soon
+ * as it has written (a pusher thread runs {@code syncNow()} whenever writes are waiting, so one
+ * push carries every write made while the previous one ran); the server (PostgreSQL) applies and
+ * its live stream tells B (SQLite), which pulls. Latency is from A's commit (the write call
+ * returned) to B's store having applied it (B's change event), both read from one clock in one
+ * process.
  *
  * <pre>
  * mvn -B -pl bench -am package -DskipTests exec:exec@latency -Dbench.args="rate=1000 seconds=30"
@@ -48,23 +54,38 @@ public final class LiveLatencyBench {
     int seconds = args.integer("seconds", 30);
     int warmup = args.integer("warmup", 3);
     int runs = args.integer("runs", 3);
+    boolean background = args.text("push", "loop").equals("background");
     args.checkAllUsed();
     try (BenchPostgres pg = BenchPostgres.start()) {
       System.out.println(
-          format(run(pg.db(), args.toString(), rate, rate * seconds, rate * warmup, runs)));
+          format(
+              run(
+                  pg.db(),
+                  args.toString(),
+                  rate,
+                  rate * seconds,
+                  rate * warmup,
+                  runs,
+                  background)));
     }
   }
 
   /** {@code runs} runs of {@code warmup + changes} paced writes each. */
   public static Result run(
-      BenchPostgres.Db db, String argsText, int rate, int changes, int warmup, int runs)
+      BenchPostgres.Db db,
+      String argsText,
+      int rate,
+      int changes,
+      int warmup,
+      int runs,
+      boolean background)
       throws Exception {
     if (rate < 1 || changes < 1 || warmup < 0 || runs < 1) {
       throw new IllegalArgumentException("rate, changes, runs >= 1; warmup >= 0");
     }
     double[][] r = new double[4][runs];
     for (int i = 0; i < runs; i++) {
-      double[] one = once(db, rate, changes, warmup);
+      double[] one = once(db, rate, changes, warmup, background);
       for (int k = 0; k < 4; k++) {
         r[k][i] = one[k];
       }
@@ -78,8 +99,8 @@ public final class LiveLatencyBench {
   }
 
   /** One run: {achieved rate, p50 ms, p99 ms, max ms}. */
-  private static double[] once(BenchPostgres.Db db, int rate, int changes, int warmup)
-      throws Exception {
+  private static double[] once(
+      BenchPostgres.Db db, int rate, int changes, int warmup, boolean background) throws Exception {
     Path dir = Files.createTempDirectory("syncline-latency");
     int total = warmup + changes;
     long[] committed = new long[total];
@@ -116,7 +137,33 @@ public final class LiveLatencyBench {
       // The first sync of each opens its connection; then start writing.
       a.syncNow().blockingGet();
       b.syncNow().blockingGet();
-      a.enableBackgroundSync();
+      Semaphore waiting = new Semaphore(0);
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicReference<Throwable> pushFailure = new AtomicReference<>();
+      Thread pusher =
+          new Thread(
+              () -> {
+                try {
+                  while (writing.get() || waiting.availablePermits() > 0) {
+                    waiting.acquire();
+                    waiting.drainPermits();
+                    SyncResult r = a.syncNow().blockingGet();
+                    if (!r.isSuccess()) {
+                      throw new IllegalStateException("A's push failed: " + r);
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                  pushFailure.set(e);
+                }
+              },
+              "pusher");
+      if (background) {
+        a.enableBackgroundSync();
+      } else {
+        pusher.start();
+      }
       var docs = a.collection(Payloads.COLLECTION);
       long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
       long start = System.nanoTime();
@@ -128,18 +175,24 @@ public final class LiveLatencyBench {
         }
         docs.putJson(key(i), Payloads.json(i, 0));
         committed[i] = System.nanoTime();
+        waiting.release();
       }
       double achieved = total / ((System.nanoTime() - start) / 1e9);
+      writing.set(false);
+      waiting.release();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       for (int i = 0; i < total; i++) {
         while (applied.get(i) == 0) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("change " + i + " never reached B");
+          if (System.nanoTime() > deadline || pushFailure.get() != null) {
+            throw new IllegalStateException(
+                "change " + i + " never reached B; A's status: " + a.currentStatus(),
+                pushFailure.get());
           }
           Thread.sleep(1);
         }
       }
       events.dispose();
+      pusher.join(10_000);
       long[] lat = new long[changes];
       for (int i = 0; i < changes; i++) {
         lat[i] = applied.get(warmup + i) - committed[warmup + i];

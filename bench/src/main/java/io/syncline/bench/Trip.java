@@ -62,6 +62,23 @@ public final class Trip {
   public static Figures run(
       BenchPostgres.Db db, Path dir, int records, int batch, int noopSamples, long timeoutSeconds)
       throws Exception {
+    return run(db, dir, records, batch, noopSamples, timeoutSeconds, true);
+  }
+
+  /**
+   * Runs a trip; with {@code live} false, B does not follow the server: A pushes everything, then B
+   * pulls it (the legs one after the other), and {@link Figures#pushDoneNanos()} is where the first
+   * leg ended.
+   */
+  public static Figures run(
+      BenchPostgres.Db db,
+      Path dir,
+      int records,
+      int batch,
+      int noopSamples,
+      long timeoutSeconds,
+      boolean live)
+      throws Exception {
     try (JdbcStore storeA = JdbcStore.sqlite(dir.resolve("a.db"));
         JdbcStore storeB = JdbcStore.sqlite(dir.resolve("b.db"));
         JdbcStore serverStore =
@@ -81,9 +98,15 @@ public final class Trip {
       fill(a, 0, records, 0);
       long fillNanos = System.nanoTime() - fillStart;
 
-      b.startLive();
+      if (live) {
+        b.startLive();
+      }
       long start = System.nanoTime();
       CompletableFuture<Long> pushDone = syncAsync(a, start);
+      if (!live) {
+        pushDone.get(timeoutSeconds, TimeUnit.SECONDS);
+        syncAsync(b, start).get(timeoutSeconds, TimeUnit.SECONDS);
+      }
       waitForSeq(storeB, records, start, timeoutSeconds);
       long fullNanos = System.nanoTime() - start;
       long pushDoneNanos = pushDone.get(timeoutSeconds, TimeUnit.SECONDS);
@@ -96,13 +119,19 @@ public final class Trip {
       changeEveryHundredth(a, records);
       start = System.nanoTime();
       pushDone = syncAsync(a, start);
+      if (!live) {
+        pushDone.get(timeoutSeconds, TimeUnit.SECONDS);
+        syncAsync(b, start).get(timeoutSeconds, TimeUnit.SECONDS);
+      }
       waitForSeq(storeB, (long) records + delta, start, timeoutSeconds);
       long deltaNanos = System.nanoTime() - start;
       pushDone.get(timeoutSeconds, TimeUnit.SECONDS);
       checkSame(storeA, storeB, records, 1);
       long deltaBytes = relayA.totalBytes() + relayB.totalBytes() - before;
 
-      b.stopLive();
+      if (live) {
+        b.stopLive();
+      }
       double[] noopA = new double[noopSamples];
       double[] noopB = new double[noopSamples];
       long beforeNoop = relayA.totalBytes() + relayB.totalBytes();

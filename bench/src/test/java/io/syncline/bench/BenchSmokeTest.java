@@ -1,6 +1,7 @@
 package io.syncline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ class BenchSmokeTest {
 
   @Test
   void endToEndRunsAndReportsEveryHop() throws Exception {
-    EndToEndBench.Result r = EndToEndBench.run(pg, "smoke", 2000, 1, 500, 5, 0, 120);
+    EndToEndBench.Result r = EndToEndBench.run(pg, "smoke", 2000, 1, 500, 5, 0, 120, true);
 
     assertThat(r.rawSqlite()).isPositive();
     assertThat(r.rawPostgres()).isPositive();
@@ -55,11 +56,35 @@ class BenchSmokeTest {
 
   @Test
   void liveLatencyIsMeasuredForEveryChange() throws Exception {
-    LiveLatencyBench.Result r = LiveLatencyBench.run(pg.db(), "smoke", 500, 50, 10, 1);
+    LiveLatencyBench.Result r = LiveLatencyBench.run(pg.db(), "smoke", 500, 50, 10, 1, false);
 
     assertThat(r.p50()).isPositive();
     assertThat(r.p99()).isGreaterThanOrEqualTo(r.p50());
     assertThat(r.max()).isGreaterThanOrEqualTo(r.p99());
     assertThat(r.achievedRate()).isPositive();
+  }
+
+  @Test
+  void fanOutServesEveryClientAndConverges() throws Exception {
+    FanOutBench.Result r = FanOutBench.run(pg.db(), "smoke", 10, 3, 2, 4);
+
+    assertThat(r.channels()).isEqualTo(3);
+    assertThat(r.changesPerSecond()).isPositive();
+    assertThat(r.p99()).isGreaterThanOrEqualTo(r.p50()).isPositive();
+  }
+
+  @Test
+  void pouchDbRunsSideBySideWithTheSameRecords() throws Exception {
+    // CI (.ci/run) installs node and runs npm ci in bench/pouchdb before the build.
+    assumeTrue(PouchDbBench.nodeAvailable(), "node is not installed");
+    PouchDbBench.Result r = PouchDbBench.run(pg.db(), "smoke", 1000, 250, 3, 1, 300);
+
+    for (PouchDbBench.Side side : new PouchDbBench.Side[] {r.syncline(), r.pouchdb()}) {
+      assertThat(side.changesPerSecond()).isPositive();
+      assertThat(side.bytesPerChange()).isGreaterThan(Payloads.SIZE);
+      assertThat(side.deltaBytesFraction()).isPositive().isLessThan(0.5);
+      assertThat(side.noopMillis()).isPositive();
+    }
+    assertThat(PouchDbBench.format(r)).contains("PouchDB", "Syncline");
   }
 }
