@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A harness's {@code name=value} arguments, with defaults; {@link #toString()} lists every value a
- * run used, so that the printed table says how it was made.
+ * A harness's {@code name=value} arguments (names ignore case), with defaults; {@link #toString()}
+ * lists every value a run used, so that the printed table says how it was made.
  */
 public final class Args {
   private final Map<String, String> given = new TreeMap<>();
@@ -32,7 +32,7 @@ public final class Args {
 
   /** An integer argument. */
   public int integer(String name, int defaultValue) {
-    String v = given.getOrDefault(name, Integer.toString(defaultValue));
+    String v = given.getOrDefault(name.toLowerCase(Locale.ROOT), Integer.toString(defaultValue));
     used.put(name, v);
     try {
       return Integer.parseInt(v.replace("_", ""));
@@ -43,7 +43,7 @@ public final class Args {
 
   /** A text argument. */
   public String text(String name, String defaultValue) {
-    String v = given.getOrDefault(name, defaultValue);
+    String v = given.getOrDefault(name.toLowerCase(Locale.ROOT), defaultValue);
     used.put(name, v);
     return v;
   }
@@ -51,7 +51,7 @@ public final class Args {
   /** Fails on arguments no harness asked for (a typo would silently run the defaults). */
   public Args checkAllUsed() {
     for (String name : given.keySet()) {
-      if (!used.containsKey(name)) {
+      if (used.keySet().stream().noneMatch(u -> u.equalsIgnoreCase(name))) {
         throw new IllegalArgumentException(
             "unknown argument " + name + "; known: " + used.keySet());
       }

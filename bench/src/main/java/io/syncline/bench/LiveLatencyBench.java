@@ -5,6 +5,7 @@ import io.syncline.engine.SyncEngine;
 import io.syncline.engine.SyncPolicy;
 import io.syncline.engine.SyncResult;
 import io.syncline.store.jdbc.JdbcStore;
+import io.syncline.store.jdbc.SqliteSync;
 import io.syncline.transport.grpc.GrpcSyncTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ public final class LiveLatencyBench {
     int warmup = args.integer("warmup", 3);
     int runs = args.integer("runs", 3);
     boolean background = args.text("push", "loop").equals("background");
+    SqliteSync sync = SqliteSync.valueOf(args.text("sqliteSync", "FULL"));
     args.checkAllUsed();
     try (BenchPostgres pg = BenchPostgres.start()) {
       System.out.println(
@@ -66,7 +68,8 @@ public final class LiveLatencyBench {
                   rate * seconds,
                   rate * warmup,
                   runs,
-                  background)));
+                  background,
+                  sync)));
     }
   }
 
@@ -78,14 +81,15 @@ public final class LiveLatencyBench {
       int changes,
       int warmup,
       int runs,
-      boolean background)
+      boolean background,
+      SqliteSync sync)
       throws Exception {
     if (rate < 1 || changes < 1 || warmup < 0 || runs < 1) {
       throw new IllegalArgumentException("rate, changes, runs >= 1; warmup >= 0");
     }
     double[][] r = new double[4][runs];
     for (int i = 0; i < runs; i++) {
-      double[] one = once(db, rate, changes, warmup, background);
+      double[] one = once(db, rate, changes, warmup, background, sync);
       for (int k = 0; k < 4; k++) {
         r[k][i] = one[k];
       }
@@ -100,13 +104,16 @@ public final class LiveLatencyBench {
 
   /** One run: {achieved rate, p50 ms, p99 ms, max ms}. */
   private static double[] once(
-      BenchPostgres.Db db, int rate, int changes, int warmup, boolean background) throws Exception {
+      BenchPostgres.Db db, int rate, int changes, int warmup, boolean background, SqliteSync sync)
+      throws Exception {
     Path dir = Files.createTempDirectory("syncline-latency");
     int total = warmup + changes;
     long[] committed = new long[total];
     AtomicLongArray applied = new AtomicLongArray(total);
-    try (JdbcStore storeA = JdbcStore.sqlite(dir.resolve("a.db"));
-        JdbcStore storeB = JdbcStore.sqlite(dir.resolve("b.db"));
+    try (JdbcStore storeA =
+            JdbcStore.builder().sqlite(dir.resolve("a.db")).sqliteSync(sync).build();
+        JdbcStore storeB =
+            JdbcStore.builder().sqlite(dir.resolve("b.db")).sqliteSync(sync).build();
         JdbcStore serverStore =
             JdbcStore.builder()
                 .postgres(db.url(), db.user(), db.password())

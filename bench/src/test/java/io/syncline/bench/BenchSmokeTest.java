@@ -56,7 +56,9 @@ class BenchSmokeTest {
 
   @Test
   void liveLatencyIsMeasuredForEveryChange() throws Exception {
-    LiveLatencyBench.Result r = LiveLatencyBench.run(pg.db(), "smoke", 500, 50, 10, 1, false);
+    LiveLatencyBench.Result r =
+        LiveLatencyBench.run(
+            pg.db(), "smoke", 500, 50, 10, 1, false, io.syncline.store.jdbc.SqliteSync.FULL);
 
     assertThat(r.p50()).isPositive();
     assertThat(r.p99()).isGreaterThanOrEqualTo(r.p50());
