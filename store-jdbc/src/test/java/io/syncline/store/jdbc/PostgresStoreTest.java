@@ -76,9 +76,39 @@ class PostgresStoreTest {
       assertThat(result.appliedCount()).isEqualTo(1000);
       // Transaction setup, checkpoint lock, record upserts, checkpoint, property, counter, seqs.
       assertThat(counting.executions.get()).isLessThanOrEqualTo(8);
-      // Upserts and seq stamps went as batches of 1000 rows each.
-      assertThat(counting.batchedRows.get()).isEqualTo(2000 + 2);
+      // Upserts and seq stamps went as one statement each (arrays of 1000), not row by row: only
+      // the checkpoint and the property are batched rows.
+      assertThat(counting.batchedRows.get()).isEqualTo(2);
       assertThat(store.headSeq()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void oneStatementBatchTellsStaleWritesFromAppliedOnesInWriteOrder() {
+    try (JdbcStore store = open(Postgres.freshSchema("mixed"))) {
+      store.apply(
+          WriteSet.builder()
+              .write(rec("k0", 10, "r1"), null)
+              .write(rec("k1", 10, "r1"), null)
+              .write(rec("k2", 10, "r1"), null)
+              .build());
+      // Written in reverse key order, so the result must map rows back to write positions.
+      ApplyResult r =
+          store.apply(
+              WriteSet.builder()
+                  .write(rec("k4", 5, "r1"), "p") // new
+                  .write(rec("k3", 5, "r1"), "p") // new
+                  .write(rec("k2", 11, "r1"), "p") // newer
+                  .write(rec("k1", 10, "r1"), "p") // equal: stale
+                  .write(rec("k0", 9, "r1"), "p") // older: stale
+                  .build());
+
+      assertThat(new long[] {r.seq(0), r.seq(1), r.seq(2), r.seq(3), r.seq(4)})
+          .containsExactly(4L, 5L, 6L, 0L, 0L);
+      assertThat(store.get(RecordId.of("notes", "k0")).orElseThrow().record().version())
+          .isEqualTo(Version.of(10, 0, "r1"));
+      assertThat(store.get(RecordId.of("notes", "k2")).orElseThrow().seq()).isEqualTo(6);
+      assertThat(store.headSeq()).isEqualTo(6);
     }
   }
 

@@ -37,6 +37,15 @@ public abstract class Dialect {
   /** Runs first in every write transaction. */
   void beforeWrite(Connection c) throws SQLException {}
 
+  /**
+   * Whether the database takes arrays as statement parameters and expands them with {@code unnest}:
+   * then a batch of record writes, or of seq stamps, is one statement instead of one per record,
+   * which the server plans and executes once.
+   */
+  boolean unnestArrays() {
+    return false;
+  }
+
   /** A suffix that locks the rows a SELECT reads until the transaction ends. */
   String lockRows() {
     return "";

@@ -32,6 +32,11 @@ public final class PostgresDialect extends Dialect {
   }
 
   @Override
+  boolean unnestArrays() {
+    return true;
+  }
+
+  @Override
   String createMetaTable(Tables t) {
     return "CREATE TABLE IF NOT EXISTS "
         + t.meta

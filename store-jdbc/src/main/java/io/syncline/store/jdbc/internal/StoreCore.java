@@ -60,6 +60,7 @@ public final class StoreCore {
   private final String sqlGet;
   private final String sqlFeed;
   private final String sqlUpsert;
+  private final String sqlUpsertUnnest;
   private final String sqlCheckpointGet;
   private final String sqlCheckpointLock;
   private final String sqlCheckpointReset;
@@ -97,6 +98,22 @@ public final class StoreCore {
             + " payload = excluded.payload, meta = excluded.meta, source = excluded.source,"
             + " seq = NULL"
             + " WHERE (excluded.stamp, excluded.replica) > (t.stamp, t.replica)";
+    // The same upsert for a whole batch in one statement (PostgreSQL): the rows come from arrays,
+    // in array order (by record id), and RETURNING names the rows it wrote.
+    sqlUpsertUnnest =
+        "INSERT INTO "
+            + t.records
+            + " AS t (collection, rkey, scope, stamp, replica, deleted, payload, meta, source, seq)"
+            + " SELECT collection, rkey, scope, stamp, replica, deleted, payload, meta, source,"
+            + " NULL FROM unnest(?::text[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],"
+            + " ?::boolean[], ?::bytea[], ?::bytea[], ?::text[]) WITH ORDINALITY AS v(collection,"
+            + " rkey, scope, stamp, replica, deleted, payload, meta, source, ord) ORDER BY ord"
+            + " ON CONFLICT (collection, rkey) DO UPDATE SET scope = excluded.scope,"
+            + " stamp = excluded.stamp, replica = excluded.replica, deleted = excluded.deleted,"
+            + " payload = excluded.payload, meta = excluded.meta, source = excluded.source,"
+            + " seq = NULL"
+            + " WHERE (excluded.stamp, excluded.replica) > (t.stamp, t.replica)"
+            + " RETURNING t.collection, t.rkey";
     String cpCols = "pull_cursor, push_cursor, peer_epoch FROM " + t.checkpoints;
     sqlCheckpointGet = "SELECT " + cpCols + " WHERE peer = ? AND scope = ?";
     sqlCheckpointLock = sqlCheckpointGet + dialect.lockRows();
@@ -483,6 +500,9 @@ public final class StoreCore {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparing(i -> writes.get(i).record().id()));
+    if (dialect.unnestArrays() && distinctIds(writes, order)) {
+      return upsertUnnest(c, writes, order);
+    }
     try (PreparedStatement ps = c.prepareStatement(sqlUpsert)) {
       for (int i : order) {
         WriteSet.Write w = writes.get(i);
@@ -501,6 +521,72 @@ public final class StoreCore {
                   + " options that rewrite batches, such as reWriteBatchedInserts");
         }
         applied[order[k]] = counts[k] > 0;
+      }
+    }
+    return applied;
+  }
+
+  /** Whether no record is written twice (ids sorted by {@code order}). */
+  private static boolean distinctIds(List<WriteSet.Write> writes, Integer[] order) {
+    for (int k = 1; k < order.length; k++) {
+      if (writes.get(order[k - 1]).record().id().equals(writes.get(order[k]).record().id())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The upsert of every write in one statement (a record written twice in one set takes the batched
+   * path instead: one statement may not change a row twice).
+   */
+  private boolean[] upsertUnnest(Connection c, List<WriteSet.Write> writes, Integer[] order)
+      throws SQLException {
+    int n = order.length;
+    String[] collections = new String[n];
+    byte[][] keys = new byte[n][];
+    String[] scopes = new String[n];
+    Long[] stamps = new Long[n];
+    String[] replicas = new String[n];
+    Boolean[] deleted = new Boolean[n];
+    byte[][] payloads = new byte[n][];
+    byte[][] metas = new byte[n][];
+    String[] sources = new String[n];
+    Map<RecordId, Integer> index = new TreeMap<>();
+    for (int k = 0; k < n; k++) {
+      WriteSet.Write w = writes.get(order[k]);
+      SyncRecord r = w.record();
+      collections[k] = r.id().collection();
+      keys[k] = Rows.encodeKey(r.id().key());
+      scopes[k] = r.scope();
+      stamps[k] = r.version().stamp();
+      replicas[k] = r.version().replicaId();
+      deleted[k] = r.deleted();
+      payloads[k] = r.payload().toByteArray();
+      metas[k] = r.meta().toByteArray();
+      sources[k] = w.source();
+      index.put(r.id(), order[k]);
+    }
+    boolean[] applied = new boolean[n];
+    try (PreparedStatement ps = c.prepareStatement(sqlUpsertUnnest)) {
+      ps.setArray(1, c.createArrayOf("text", collections));
+      ps.setArray(2, c.createArrayOf("bytea", keys));
+      ps.setArray(3, c.createArrayOf("text", scopes));
+      ps.setArray(4, c.createArrayOf("int8", stamps));
+      ps.setArray(5, c.createArrayOf("text", replicas));
+      ps.setArray(6, c.createArrayOf("bool", deleted));
+      ps.setArray(7, c.createArrayOf("bytea", payloads));
+      ps.setArray(8, c.createArrayOf("bytea", metas));
+      ps.setArray(9, c.createArrayOf("text", sources));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Integer i = index.get(RecordId.of(rs.getString(1), Rows.decodeKey(rs.getBytes(2))));
+          if (i == null) {
+            throw new SyncException(
+                SyncException.Code.INTERNAL, "the upsert reported a row it was not given");
+          }
+          applied[i] = true;
+        }
       }
     }
     return applied;
@@ -613,7 +699,7 @@ public final class StoreCore {
     if (count == 0) {
       return ranks;
     }
-    long first = stampSeqs(c, t, count, latest) - count;
+    long first = stampSeqs(c, t, dialect, count, latest) - count;
     for (int i = 0; i < ranks.length; i++) {
       if (ranks[i] != 0) {
         ranks[i] += first;
@@ -627,7 +713,8 @@ public final class StoreCore {
    * and stamps each record in {@code ranks} with seq {@code top - count + rank}. Returns {@code
    * top}, the counter's new value. Runs last in a write transaction.
    */
-  private static long stampSeqs(Connection c, Tables t, int count, Map<RecordId, Integer> ranks)
+  private static long stampSeqs(
+      Connection c, Tables t, Dialect dialect, int count, Map<RecordId, Integer> ranks)
       throws SQLException {
     long top;
     try (PreparedStatement ps =
@@ -641,6 +728,33 @@ public final class StoreCore {
         }
         top = rs.getLong(1);
       }
+    }
+    if (dialect.unnestArrays()) {
+      int n = ranks.size();
+      String[] collections = new String[n];
+      byte[][] keys = new byte[n][];
+      Long[] seqs = new Long[n];
+      int k = 0;
+      for (Map.Entry<RecordId, Integer> e : ranks.entrySet()) {
+        collections[k] = e.getKey().collection();
+        keys[k] = Rows.encodeKey(e.getKey().key());
+        seqs[k++] = top - count + e.getValue();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE "
+                  + t.records
+                  + " AS t SET seq = v.seq FROM unnest(?::text[], ?::bytea[], ?::bigint[]) AS"
+                  + " v(collection, rkey, seq) WHERE t.collection = v.collection AND t.rkey ="
+                  + " v.rkey")) {
+        ps.setArray(1, c.createArrayOf("text", collections));
+        ps.setArray(2, c.createArrayOf("bytea", keys));
+        ps.setArray(3, c.createArrayOf("int8", seqs));
+        if (ps.executeUpdate() != n) {
+          throw vanished();
+        }
+      }
+      return top;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
