@@ -18,7 +18,7 @@ import io.syncline.spi.PushRequest;
 import io.syncline.spi.RecordId;
 import io.syncline.spi.SyncRecord;
 import io.syncline.spi.Version;
-import io.syncline.transport.grpc.internal.Wire;
+import io.syncline.transport.grpc.internal.BatchCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -138,9 +138,7 @@ public final class RawHops {
               Payload.utf8(Payloads.json(i, 0)));
       changes.add(new Change(r, i + 1L));
       if (changes.size() == batch || i == records - 1) {
-        out.add(
-            Wire.encode(new PushRequest("a", Nodes.SCOPE, "b" + out.size(), changes))
-                .toByteArray());
+        out.add(BatchCodec.encode(new PushRequest("a", Nodes.SCOPE, "b" + out.size(), changes)));
         changes.clear();
       }
     }

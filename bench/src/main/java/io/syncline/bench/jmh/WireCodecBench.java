@@ -8,8 +8,7 @@ import io.syncline.spi.PushRequest;
 import io.syncline.spi.RecordId;
 import io.syncline.spi.SyncRecord;
 import io.syncline.spi.Version;
-import io.syncline.transport.grpc.internal.Wire;
-import io.syncline.transport.grpc.proto.PushBatch;
+import io.syncline.transport.grpc.internal.BatchCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,18 +60,18 @@ public class WireCodecBench {
               i + 1L));
     }
     request = new PushRequest("a", Nodes.SCOPE, "batch", changes);
-    bytes = Wire.encode(request).toByteArray();
+    bytes = BatchCodec.encode(request);
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public byte[] encode() {
-    return Wire.encode(request).toByteArray();
+    return BatchCodec.encode(request);
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public PushRequest decode() throws Exception {
-    return Wire.decode(PushBatch.parseFrom(bytes));
+    return BatchCodec.decodePush(bytes, BATCH);
   }
 }
