@@ -16,10 +16,13 @@ import io.syncline.engine.internal.Replica;
 import io.syncline.engine.internal.RxSyncScheduler;
 import io.syncline.spi.Authorizer;
 import io.syncline.spi.BackgroundWork;
+import io.syncline.spi.Change;
 import io.syncline.spi.ChangeSource;
+import io.syncline.spi.Checkpoint;
 import io.syncline.spi.Clock;
 import io.syncline.spi.ConflictResolver;
 import io.syncline.spi.Constraints;
+import io.syncline.spi.FeedPage;
 import io.syncline.spi.Identifiers;
 import io.syncline.spi.Payload;
 import io.syncline.spi.QuarantinedChange;
@@ -675,19 +678,62 @@ public final class SyncEngine implements Closeable {
   }
 
   private void liveNews() {
-    // Coalesce: one pull answers every page that arrived before it started.
+    // Coalesce: one task takes every page that arrived before it started.
     if (!closed && liveSyncQueued.compareAndSet(false, true)) {
       ioScheduler.scheduleDirect(
           () -> {
             liveSyncQueued.set(false);
             if (!closed) {
               try {
-                runSync(Long.MAX_VALUE, true, false);
+                if (!applyLivePages()) {
+                  runSync(Long.MAX_VALUE, true, false);
+                }
               } catch (RuntimeException e) {
                 // The status stream reports failed runs; a closed engine has nothing to do.
               }
             }
           });
+    }
+  }
+
+  /**
+   * Applies the pages live streams delivered, each with its new pull cursor in one transaction,
+   * where a page starts at or before the stored cursor of the same peer feed; returns false when a
+   * pull must fetch what they could not cover (a gap, another epoch, a page that fails the checks,
+   * pages dropped while the engine was busy).
+   */
+  private boolean applyLivePages() {
+    sessionLock.lock();
+    try {
+      checkOpen();
+      LiveFollower.Pending pending = live.drain();
+      boolean complete = !pending.dropped();
+      for (LiveFollower.LivePage lp : pending.pages()) {
+        Checkpoint cp = replica.checkpoint(lp.peer().id(), lp.scope());
+        if (!cp.peerEpoch().equals(lp.epoch()) || cp.pullCursor() < lp.before()) {
+          complete = false; // a gap this page does not cover, or another feed
+          continue;
+        }
+        FeedPage page = lp.page();
+        if (page.nextCursor() <= cp.pullCursor()) {
+          continue; // a pull got here first
+        }
+        if (PeerSession.validate(replica, page, lp.before(), lp.scope(), Integer.MAX_VALUE)
+            != null) {
+          complete = false; // the pull meets the same page and reports it
+          continue;
+        }
+        List<SyncRecord> records = new ArrayList<>(page.changes().size());
+        for (Change c : page.changes()) {
+          records.add(c.record());
+        }
+        int applied =
+            replica.applyRemote(lp.peer().id(), records, cp.withPullCursor(page.nextCursor()));
+        safely(() -> listener.batchPulled(lp.peer().id(), lp.scope(), applied));
+      }
+      return complete;
+    } finally {
+      sessionLock.unlock();
     }
   }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class LiveSyncTest {
   private final FakeClock clock = new FakeClock();
-  private final SyncEngine server = Fixtures.server(new MemoryStore(), clock);
+  private final MemoryStore serverStore = new MemoryStore();
+  private final SyncEngine server = Fixtures.server(serverStore, clock);
 
   @Test
   void aChangeOnOneClientReachesAnotherFollowingLiveWithoutASyncCall() {
@@ -67,5 +68,57 @@ class LiveSyncTest {
     io.triggerActions(); // b's pull runs on its I/O scheduler
     assertThat(b.collection("notes").get("x")).isPresent();
     b.close();
+  }
+
+  @Test
+  void aLivePageIsAppliedAsItArrivesWithoutPullingItAgain() {
+    MemoryStore bStore = new MemoryStore();
+    LoopbackTransport bToServer = new LoopbackTransport(server.handler());
+    SyncEngine a =
+        engine("a", new MemoryStore(), clock)
+            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
+            .build();
+    SyncEngine b = engine("b", bStore, clock).peer(Peer.of("server", bToServer, SCOPE)).build();
+    b.syncNow().blockingGet(); // first contact: b learns the server's feed
+    int pullsBefore = bToServer.deliveredPulls().size();
+    b.startLive();
+
+    for (int i = 0; i < 5; i++) {
+      a.collection("notes").putJson("n" + i, "{\"i\":" + i + "}");
+      a.syncNow().blockingGet();
+    }
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(b.collection("notes").get("n" + i)).isPresent();
+    }
+    // Every change came on the live stream only, and the cursor moved with it.
+    assertThat(bToServer.deliveredPulls()).hasSize(pullsBefore);
+    assertThat(bStore.checkpoint("server", SCOPE).orElseThrow().pullCursor())
+        .isEqualTo(serverHead());
+    b.close();
+  }
+
+  @Test
+  void aPageThatDoesNotStartAtTheStoredCursorIsPulledInstead() {
+    MemoryStore bStore = new MemoryStore();
+    LoopbackTransport bToServer = new LoopbackTransport(server.handler());
+    SyncEngine a =
+        engine("a", new MemoryStore(), clock)
+            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
+            .build();
+    SyncEngine b = engine("b", bStore, clock).peer(Peer.of("server", bToServer, SCOPE)).build();
+    // b never synced: its stream starts from 0 but its checkpoint holds no epoch of the server
+    // yet, so the first page cannot be applied as it stands and b pulls (and learns the epoch).
+    b.startLive();
+    a.collection("notes").putJson("first", "{}");
+    a.syncNow().blockingGet();
+
+    assertThat(b.collection("notes").get("first")).isPresent();
+    assertThat(bToServer.deliveredPulls()).isNotEmpty();
+    b.close();
+  }
+
+  private long serverHead() {
+    return serverStore.headSeq();
   }
 }

@@ -13,6 +13,7 @@ import io.syncline.spi.Protocol;
 import io.syncline.spi.SyncConnection;
 import io.syncline.spi.SyncException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,13 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a live stream open to every peer this replica pulls from and calls {@code onNews} when one
- * delivers changes; the engine answers with a pull, which applies them with all the usual checks
- * and moves the cursor in the same transaction. A stream that fails or cannot be opened is reopened
- * after the retry policy's backoff. Peers whose transport has no live stream are skipped.
+ * Keeps a live stream open to every peer this replica pulls from. The pages a stream delivers are
+ * queued, with the cursor the stream stood at before each, and {@code onNews} is called; the engine
+ * then applies each page whose start matches its stored pull cursor (checked like a pulled page, in
+ * one transaction with the new cursor), and pulls where one does not, so that a change crosses the
+ * network once. The queue is bounded: past {@value #MAX_QUEUED} pages it is dropped and the engine
+ * told to pull. A stream that fails or cannot be opened is reopened after the retry policy's
+ * backoff. Peers whose transport has no live stream are skipped.
  *
  * <p>Thread-safe; stream callbacks arrive on the transports' threads.
  */
@@ -36,7 +40,31 @@ public final class LiveFollower {
   private final Random random;
   private final Runnable onNews;
   private final Map<String, Stream> streams = new TreeMap<>();
+  private final ArrayDeque<LivePage> queue = new ArrayDeque<>();
+  private boolean overflowed;
   private boolean running;
+
+  /** The most pages waiting for the engine; beyond, they are dropped for a pull. */
+  static final int MAX_QUEUED = 16;
+
+  /**
+   * A page a live stream delivered.
+   *
+   * @param epoch the peer's store epoch the stream reads
+   * @param before the stream's cursor before this page: the page holds what lies past it
+   */
+  public record LivePage(Peer peer, String scope, String epoch, long before, FeedPage page) {}
+
+  /** What waits for the engine: the pages in arrival order, and whether some were dropped. */
+  public record Pending(List<LivePage> pages, boolean dropped) {}
+
+  /** Takes the queued pages. */
+  public synchronized Pending drain() {
+    Pending p = new Pending(new ArrayList<>(queue), overflowed);
+    queue.clear();
+    overflowed = false;
+    return p;
+  }
 
   private static final class Stream {
     SyncConnection connection;
@@ -110,7 +138,8 @@ public final class LiveFollower {
             cp.peerEpoch().equals(hs.epoch()) ? Math.min(cp.pullCursor(), hs.headSeq()) : 0;
         s.handles.add(
             s.connection.live(
-                new LiveRequest(replica.replicaId(), scope, after), listener(peer, s)));
+                new LiveRequest(replica.replicaId(), scope, after),
+                listener(peer, s, scope, hs.epoch(), after)));
       }
     } catch (UnsupportedOperationException e) {
       close(s); // this transport has no live stream: polling only
@@ -135,13 +164,27 @@ public final class LiveFollower {
     }
   }
 
-  private LiveListener listener(Peer peer, Stream stream) {
+  private LiveListener listener(
+      Peer peer, Stream stream, String scope, String epoch, long startCursor) {
     return new LiveListener() {
+      private long cursor = startCursor;
+
       @Override
       public void onPage(FeedPage page) {
-        if (!page.changes().isEmpty()) {
-          onNews.run();
+        long before = cursor;
+        cursor = Math.max(cursor, page.nextCursor());
+        if (page.changes().isEmpty()) {
+          return;
         }
+        synchronized (LiveFollower.this) {
+          if (queue.size() < MAX_QUEUED) {
+            queue.add(new LivePage(peer, scope, epoch, before, page));
+          } else {
+            queue.clear();
+            overflowed = true;
+          }
+        }
+        onNews.run();
       }
 
       @Override

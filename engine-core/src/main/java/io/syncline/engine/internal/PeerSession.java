@@ -349,7 +349,7 @@ public final class PeerSession {
         return failed(SyncException.Code.PROTOCOL, "unexpected answer to a pull: " + o);
       }
       FeedPage page = resp.page();
-      String problem = validate(page, cursor, scope, max);
+      String problem = validate(replica, page, cursor, scope, max);
       if (problem != null) {
         return failed(
             SyncException.Code.PROTOCOL, "peer " + peer.id() + " sent an invalid page: " + problem);
@@ -380,7 +380,13 @@ public final class PeerSession {
     }
   }
 
-  private String validate(FeedPage page, long cursor, String scope, int max) {
+  /**
+   * What is wrong with a page a peer sent from {@code cursor} for {@code scope}, or null: the
+   * cursor going back, too many changes, a change not past the cursor or twice, a record that fails
+   * inbound validation.
+   */
+  public static String validate(
+      Replica replica, FeedPage page, long cursor, String scope, int max) {
     if (page.nextCursor() < cursor) {
       return "cursor moved back from " + cursor + " to " + page.nextCursor();
     }
