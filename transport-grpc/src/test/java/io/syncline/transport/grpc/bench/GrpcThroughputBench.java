@@ -81,7 +81,7 @@ public final class GrpcThroughputBench {
   private GrpcThroughputBench() {}
 
   /** The measuring JVM's settings: a fixed heap, the default collector (G1). */
-  static final List<String> JVM_FLAGS = List.of("-Xms3g", "-Xmx3g", "-Xmn1g");
+  static final List<String> JVM_FLAGS = List.of("-Xms3g", "-Xmx3g");
 
   /**
    * Runs the benchmark in a JVM of its own ({@link #JVM_FLAGS}, plus any flags in the system
