@@ -439,7 +439,7 @@ public final class SyncEngine implements Closeable {
     synchronized (statusLock) {
       int pending = state == SyncStatus.State.SYNCING ? status.getValue().pending() : -1;
       if (pending < 0) {
-        pending = replica.pending(Integer.MAX_VALUE).size();
+        pending = replica.pendingCount();
       }
       status.onNext(
           new SyncStatus(

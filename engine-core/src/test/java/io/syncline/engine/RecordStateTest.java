@@ -109,4 +109,22 @@ class RecordStateTest {
         .isEqualTo(SyncStatus.State.CLOSED);
     client.syncNow().test().assertError(e -> e.getMessage().contains("closed"));
   }
+
+  @Test
+  void theStatusCountsPendingChangesAcrossFeedPagesLikeTheListDoes() {
+    for (int i = 0; i < 2500; i++) {
+      client.collection("notes").putJson("n" + i, "{}");
+    }
+    client.collection("notes").putJson("n7", "{\"again\":true}"); // still one pending record
+    transport.setOffline(true);
+    SyncResult r = client.syncNow().blockingGet();
+
+    assertThat(r.isSuccess()).isFalse();
+    assertThat(client.currentStatus().pending()).isEqualTo(2500);
+    assertThat(client.pendingRecords()).hasSize(2500);
+
+    transport.setOffline(false);
+    client.syncNow().blockingGet();
+    assertThat(client.currentStatus().pending()).isZero();
+  }
 }

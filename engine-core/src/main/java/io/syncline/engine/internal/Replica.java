@@ -608,6 +608,46 @@ public final class Replica {
     return list.size() > limit ? list.subList(0, limit) : list;
   }
 
+  /**
+   * How many records some push peer still needs: the size of {@link #pending} without holding the
+   * records. With one push peer per scope (the common case) each record appears once in the feed
+   * past the cursor, so counting needs no set and memory stays constant however many changes wait;
+   * with several, records are told apart in a set, as {@link #pending} does.
+   */
+  public int pendingCount() {
+    boolean onePeerEach = true;
+    for (List<String> peers : pushPeersByScope.values()) {
+      onePeerEach &= peers.size() <= 1;
+    }
+    if (!onePeerEach) {
+      return pending(Integer.MAX_VALUE).size();
+    }
+    TreeSet<String> quarantined = new TreeSet<>();
+    for (QuarantinedChange q : quarantine) {
+      quarantined.add(q.record().id() + "@" + q.record().version());
+    }
+    int count = 0;
+    for (Map.Entry<String, List<String>> e : pushPeersByScope.entrySet()) {
+      for (String peer : e.getValue()) {
+        long cursor = pushCursor(peer, e.getKey());
+        while (true) {
+          FeedPage page = store.readFeed(e.getKey(), cursor, 1000, Long.MAX_VALUE, peer);
+          for (Change c : page.changes()) {
+            if (quarantined.isEmpty()
+                || !quarantined.contains(c.id() + "@" + c.record().version())) {
+              count++;
+            }
+          }
+          if (!page.hasMore() || page.nextCursor() == cursor) {
+            break;
+          }
+          cursor = page.nextCursor();
+        }
+      }
+    }
+    return count;
+  }
+
   /** Completes when a peer holds the state {@code version} of {@code id} or a newer one. */
   public Completable acknowledged(RecordId id, Version version) {
     return Completable.create(
