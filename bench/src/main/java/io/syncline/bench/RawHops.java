@@ -19,10 +19,7 @@ import io.syncline.spi.RecordId;
 import io.syncline.spi.SyncRecord;
 import io.syncline.spi.Version;
 import io.syncline.transport.grpc.internal.BatchCodec;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.syncline.transport.grpc.internal.Methods;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -145,25 +142,8 @@ public final class RawHops {
     return out;
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
   private static final MethodDescriptor<byte[], byte[]> RAW =
-      MethodDescriptor.<byte[], byte[]>newBuilder(BYTES, BYTES)
+      MethodDescriptor.<byte[], byte[]>newBuilder(Methods.BYTES, Methods.BYTES)
           .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
           .setFullMethodName("bench.Raw/Push")
           .build();

@@ -32,12 +32,10 @@ import io.syncline.spi.SyncRecord;
 import io.syncline.spi.Version;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
+import io.syncline.transport.grpc.internal.Methods;
 import io.syncline.transport.grpc.internal.StatusMapping;
 import io.syncline.transport.grpc.proto.SyncGrpc;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -246,31 +244,13 @@ class HostileRequestTest {
     assertThat(serverStore.headSeq()).isEqualTo(head + 5);
   }
 
-  /** Sends raw bytes as a push batch. */
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
   @Test
   void malformedBytesAndInvalidChangesAreInvalidArgumentAndNothingIsApplied() throws Exception {
     GrpcSyncServer s = start(GrpcServerLimits.DEFAULT);
     ManagedChannel ch = rawChannel(s);
     long head = before();
     MethodDescriptor<byte[], byte[]> rawPush =
-        SyncGrpc.getPushMethod().toBuilder(BYTES, BYTES).build();
+        SyncGrpc.getPushMethod().toBuilder(Methods.BYTES, Methods.BYTES).build();
     Iterator<byte[]> acks =
         ClientCalls.blockingServerStreamingCall(
             ch,

@@ -23,8 +23,11 @@ import java.io.UncheckedIOException;
 public final class Methods {
   private Methods() {}
 
-  /** Encoded bytes, passed through. */
-  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+  /**
+   * Encoded bytes, passed through: a message is read whole into one array (at its announced length
+   * where gRPC knows it). Also what raw-stream benchmarks and protocol tests send with.
+   */
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES =
       new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {

@@ -24,10 +24,7 @@ import io.syncline.transport.grpc.GrpcServerLimits;
 import io.syncline.transport.grpc.GrpcSyncServer;
 import io.syncline.transport.grpc.GrpcSyncTransport;
 import io.syncline.transport.grpc.internal.BatchCodec;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.syncline.transport.grpc.internal.Methods;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -315,25 +312,8 @@ public final class GrpcThroughputBench {
     }
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
   private static final MethodDescriptor<byte[], byte[]> RAW =
-      MethodDescriptor.<byte[], byte[]>newBuilder(BYTES, BYTES)
+      MethodDescriptor.<byte[], byte[]>newBuilder(Methods.BYTES, Methods.BYTES)
           .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
           .setFullMethodName("bench.Raw/Push")
           .build();
