@@ -20,5 +20,10 @@ class ContactsDemoTest {
         .contains("laptop downloads [##############################]  2,000/2,000")
         .contains("10 contacts edited on both devices: 10 kept both edits")
         .contains("converged: phone and laptop hold the same 2000 contacts");
+    // The phone's upload over gRPC alone carries 2,000 contacts of well over 50 bytes each.
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("bytes on the wire +([0-9,]+)").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    assertThat(Long.parseLong(m.group(1).replace(",", ""))).isGreaterThan(2000L * 50 * 2);
   }
 }

@@ -328,6 +328,8 @@ public final class ContactsDemo {
     private void count(Object message) {
       if (message instanceof MessageLite m) {
         bytes.addAndGet(m.getSerializedSize());
+      } else if (message instanceof byte[] encoded) {
+        bytes.addAndGet(encoded.length); // batches and pages travel as encoded messages
       }
     }
   }
