@@ -134,6 +134,12 @@ public final class Trip {
       }
       double[] noopA = new double[noopSamples];
       double[] noopB = new double[noopSamples];
+      // As many untimed first: the no-op path (handshake, empty reads) is otherwise still cold,
+      // since the full sync and the delta exercised it only a few times.
+      for (int i = 0; i < noopSamples; i++) {
+        timedNoop(a);
+        timedNoop(b);
+      }
       long beforeNoop = relayA.totalBytes() + relayB.totalBytes();
       for (int i = 0; i < noopSamples; i++) {
         noopA[i] = timedNoop(a);
