@@ -16,7 +16,6 @@ import io.syncline.engine.internal.Replica;
 import io.syncline.engine.internal.RxSyncScheduler;
 import io.syncline.spi.Authorizer;
 import io.syncline.spi.BackgroundWork;
-import io.syncline.spi.Change;
 import io.syncline.spi.ChangeSource;
 import io.syncline.spi.Checkpoint;
 import io.syncline.spi.Clock;
@@ -723,12 +722,9 @@ public final class SyncEngine implements Closeable {
           complete = false; // the pull meets the same page and reports it
           continue;
         }
-        List<SyncRecord> records = new ArrayList<>(page.changes().size());
-        for (Change c : page.changes()) {
-          records.add(c.record());
-        }
         int applied =
-            replica.applyRemote(lp.peer().id(), records, cp.withPullCursor(page.nextCursor()));
+            replica.applyChanges(
+                lp.peer().id(), page.changes(), cp.withPullCursor(page.nextCursor()));
         safely(() -> listener.batchPulled(lp.peer().id(), lp.scope(), applied));
       }
       return complete;

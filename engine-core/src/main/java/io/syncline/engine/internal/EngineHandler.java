@@ -75,7 +75,6 @@ public final class EngineHandler implements SyncHandler {
           "batch of " + bytes + " bytes exceeds the limit of " + replica.limits().maxBatchBytes());
     }
     List<Outcome.Rejection> rejections = new ArrayList<>();
-    List<SyncRecord> records = new ArrayList<>(request.changes().size());
     HashSet<RecordId> seen = new HashSet<>(request.changes().size() * 2);
     for (Change c : request.changes()) {
       SyncRecord r = c.record();
@@ -97,12 +96,11 @@ public final class EngineHandler implements SyncHandler {
       if (problem != null) {
         rejections.add(new Outcome.Rejection(r.id(), r.version(), problem[0], problem[1]));
       }
-      records.add(r);
     }
     if (!rejections.isEmpty()) {
       return new Outcome.Rejected(rejections);
     }
-    replica.applyRemote(request.senderId(), records, null);
+    replica.applyChanges(request.senderId(), request.changes(), null);
     return Outcome.SUCCESS;
   }
 

@@ -207,10 +207,7 @@ public final class PeerSession {
         return null;
       }
       if (f.changes().isEmpty()) {
-        if (f.nextCursor() > current.pushCursor()) {
-          current = current.withPushCursor(f.nextCursor());
-          replica.pushAcknowledged(current, Collections.emptyList());
-        }
+        current = skipped(current, f);
         continue;
       }
       Outcome o =
@@ -263,7 +260,7 @@ public final class PeerSession {
           sizer.onTooLarge(batch.size(), approximateBytes(batch), t.maxChanges());
           return new Settled(current, null); // read again, in smaller pages
         }
-        quarantine(batch, Collections.singletonList(batch.get(0).id()), "TOO_LARGE", t.reason());
+        quarantineOne(batch.get(0).record(), "TOO_LARGE", t.reason());
         return new Settled(skipped(current, f), null);
       } else if (o instanceof Outcome.Rejected r) {
         List<RecordId> ids = new ArrayList<>();
@@ -301,7 +298,10 @@ public final class PeerSession {
     }
   }
 
-  /** Moves the cursor past a page none of whose changes the peer took (all set aside). */
+  /**
+   * Moves the cursor past a page none of whose changes the peer took: all set aside, or none to
+   * send (only changes that came from the peer).
+   */
   private Checkpoint skipped(Checkpoint current, InFlight f) {
     if (f.nextCursor() <= current.pushCursor()) {
       return current;
@@ -309,14 +309,6 @@ public final class PeerSession {
     Checkpoint next = current.withPushCursor(f.nextCursor());
     replica.pushAcknowledged(next, Collections.emptyList());
     return next;
-  }
-
-  private void quarantine(List<Change> batch, List<RecordId> ids, String code, String reason) {
-    for (Change c : batch) {
-      if (ids.contains(c.id())) {
-        quarantineOne(c.record(), code, reason);
-      }
-    }
   }
 
   private void quarantineOne(SyncRecord record, String code, String reason) {
@@ -359,14 +351,10 @@ public final class PeerSession {
             ? failed(SyncException.Code.PROTOCOL, "peer's feed makes no progress at " + cursor)
             : null;
       }
-      List<SyncRecord> records = new ArrayList<>(page.changes().size());
-      for (Change c : page.changes()) {
-        records.add(c.record());
-      }
       current = current.withPullCursor(page.nextCursor());
-      int applied = replica.applyRemote(peer.id(), records, current);
+      int applied = replica.applyChanges(peer.id(), page.changes(), current);
       pulled += applied;
-      if (!records.isEmpty()) {
+      if (!page.changes().isEmpty()) {
         try {
           listener.batchPulled(peer.id(), scope, applied);
         } catch (RuntimeException ignored) {

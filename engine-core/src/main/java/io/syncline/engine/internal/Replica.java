@@ -33,6 +33,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The local side of the engine: every write to the store goes through here, under one lock, so that
@@ -386,6 +388,15 @@ public final class Replica {
     return applied;
   }
 
+  /** {@link #applyRemote} for the records of {@code changes}, a page of a peer's feed. */
+  public int applyChanges(String source, List<Change> changes, Checkpoint checkpoint) {
+    List<SyncRecord> records = new ArrayList<>(changes.size());
+    for (Change c : changes) {
+      records.add(c.record());
+    }
+    return applyRemote(source, records, checkpoint);
+  }
+
   /**
    * The state to write for a remote state meeting a local one, or null to keep the local one. When
    * the resolver's choice has the same content as the state with the higher version, that state is
@@ -583,27 +594,7 @@ public final class Replica {
   /** The records some push peer still needs, in id order, at most {@code limit}. */
   public List<RecordId> pending(int limit) {
     TreeSet<RecordId> out = new TreeSet<>();
-    TreeSet<String> quarantined = new TreeSet<>();
-    for (QuarantinedChange q : quarantine) {
-      quarantined.add(q.record().id() + "@" + q.record().version());
-    }
-    for (Map.Entry<String, List<String>> e : pushPeersByScope.entrySet()) {
-      for (String peer : e.getValue()) {
-        long cursor = pushCursor(peer, e.getKey());
-        while (out.size() < limit) {
-          FeedPage page = store.readFeed(e.getKey(), cursor, 1000, Long.MAX_VALUE, peer);
-          for (Change c : page.changes()) {
-            if (!quarantined.contains(c.id() + "@" + c.record().version())) {
-              out.add(c.id());
-            }
-          }
-          if (!page.hasMore() || page.nextCursor() == cursor) {
-            break;
-          }
-          cursor = page.nextCursor();
-        }
-      }
-    }
+    forEachPending(c -> out.add(c.id()), () -> out.size() < limit);
     List<RecordId> list = new ArrayList<>(out);
     return list.size() > limit ? list.subList(0, limit) : list;
   }
@@ -615,27 +606,33 @@ public final class Replica {
    * with several, records are told apart in a set, as {@link #pending} does.
    */
   public int pendingCount() {
-    boolean onePeerEach = true;
     for (List<String> peers : pushPeersByScope.values()) {
-      onePeerEach &= peers.size() <= 1;
+      if (peers.size() > 1) {
+        return pending(Integer.MAX_VALUE).size();
+      }
     }
-    if (!onePeerEach) {
-      return pending(Integer.MAX_VALUE).size();
-    }
+    int[] count = {0};
+    forEachPending(c -> count[0]++, () -> true);
+    return count[0];
+  }
+
+  /**
+   * Calls {@code each} with every change past a push peer's cursor that is not set aside in the
+   * quarantine, reading the feed a page at a time while {@code more} says so.
+   */
+  private void forEachPending(Consumer<Change> each, BooleanSupplier more) {
     TreeSet<String> quarantined = new TreeSet<>();
     for (QuarantinedChange q : quarantine) {
       quarantined.add(q.record().id() + "@" + q.record().version());
     }
-    int count = 0;
     for (Map.Entry<String, List<String>> e : pushPeersByScope.entrySet()) {
       for (String peer : e.getValue()) {
         long cursor = pushCursor(peer, e.getKey());
-        while (true) {
+        while (more.getAsBoolean()) {
           FeedPage page = store.readFeed(e.getKey(), cursor, 1000, Long.MAX_VALUE, peer);
           for (Change c : page.changes()) {
-            if (quarantined.isEmpty()
-                || !quarantined.contains(c.id() + "@" + c.record().version())) {
-              count++;
+            if (!quarantined.contains(c.id() + "@" + c.record().version())) {
+              each.accept(c);
             }
           }
           if (!page.hasMore() || page.nextCursor() == cursor) {
@@ -645,7 +642,6 @@ public final class Replica {
         }
       }
     }
-    return count;
   }
 
   /** Completes when a peer holds the state {@code version} of {@code id} or a newer one. */
