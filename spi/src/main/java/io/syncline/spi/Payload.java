@@ -53,6 +53,16 @@ public final class Payload {
     return bytes.length == 0;
   }
 
+  /**
+   * Whether the bytes are exactly one well-formed JSON value (RFC 8259) in UTF-8, with optional
+   * whitespace around it and an optional byte order mark before it. Strings must be valid UTF-8
+   * with only JSON's escapes; nesting deeper than 1000 levels is refused. One pass over the bytes,
+   * without a parser. The empty payload is not JSON.
+   */
+  public boolean isJson() {
+    return bytes.length > 0 && JsonSyntax.isWellFormed(bytes);
+  }
+
   /** A copy of the bytes. */
   public byte[] toByteArray() {
     return bytes.clone();

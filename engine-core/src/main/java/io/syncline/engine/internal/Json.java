@@ -10,14 +10,6 @@ import java.io.IOException;
 public final class Json {
   private Json() {}
 
-  /**
-   * Whether {@code payload} is exactly one well-formed JSON value in UTF-8 (see {@link
-   * JsonSyntax}).
-   */
-  public static boolean isWellFormed(Payload payload) {
-    return !payload.isEmpty() && JsonSyntax.isWellFormed(payload.asReadOnlyBuffer());
-  }
-
   /** The payload as a JSON object, or null if it is not one. */
   public static ObjectNode readObject(ObjectMapper mapper, Payload payload) {
     if (payload.isEmpty()) {

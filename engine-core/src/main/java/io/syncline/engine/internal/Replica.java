@@ -224,7 +224,7 @@ public final class Replica {
   }
 
   private boolean acceptableLocal(boolean deleted, Payload payload) {
-    return payload.size() <= limits.maxRecordBytes() && (deleted || Json.isWellFormed(payload));
+    return payload.size() <= limits.maxRecordBytes() && (deleted || payload.isJson());
   }
 
   private void checkLocalPayload(boolean deleted, Payload payload) {
@@ -233,7 +233,7 @@ public final class Replica {
           SyncException.Code.TOO_LARGE,
           "record of " + payload.size() + " bytes exceeds the limit of " + limits.maxRecordBytes());
     }
-    if (!deleted && !Json.isWellFormed(payload)) {
+    if (!deleted && !payload.isJson()) {
       throw new SyncException(
           SyncException.Code.INVALID_ARGUMENT, "payload is not one well-formed JSON value");
     }
@@ -443,7 +443,7 @@ public final class Replica {
             + limits.maxRecordBytes()
       };
     }
-    if (!r.deleted() && !Json.isWellFormed(r.payload())) {
+    if (!r.deleted() && !r.payload().isJson()) {
       return new String[] {"INVALID_JSON", "payload is not one well-formed JSON value"};
     }
     long skew = r.version().physicalMillis() - clock.millis();

@@ -1,14 +1,10 @@
 package io.syncline.transport.http.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.SerializableString;
 import io.syncline.spi.Payload;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,8 +12,6 @@ import java.nio.charset.StandardCharsets;
  * way so that every replica stores exactly the bytes the writer produced.
  */
 final class RawJson implements SerializableString {
-  private static final JsonFactory CHECKER = new JsonFactory();
-
   private final byte[] utf8;
 
   RawJson(byte[] utf8) {
@@ -32,28 +26,11 @@ final class RawJson implements SerializableString {
     if (payload.isEmpty()) {
       return false;
     }
-    byte[] b = payload.toByteArray();
-    if (isWhitespace(b[0]) || isWhitespace(b[b.length - 1])) {
+    ByteBuffer b = payload.asReadOnlyBuffer();
+    if (isWhitespace(b.get(0)) || isWhitespace(b.get(b.limit() - 1))) {
       return false;
     }
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b));
-    } catch (CharacterCodingException e) {
-      return false;
-    }
-    try (JsonParser p = CHECKER.createParser(b)) {
-      if (p.nextToken() == null) {
-        return false;
-      }
-      p.skipChildren();
-      return p.nextToken() == null;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return payload.isJson();
   }
 
   private static boolean isWhitespace(byte b) {

@@ -1,12 +1,11 @@
-package io.syncline.engine.internal;
-
-import java.nio.ByteBuffer;
+package io.syncline.spi;
 
 /**
  * Checks that bytes are exactly one JSON value (RFC 8259) in UTF-8, with optional whitespace around
  * it and an optional UTF-8 byte order mark before it. One pass, no allocation for nesting up to 64
- * levels, no parser set up: inbound validation runs for every record a peer sends, so it must cost
- * little more than reading the bytes.
+ * levels, no parser set up: the engine's inbound validation and the transports' encoders run it on
+ * every record that crosses, so it must cost little more than reading the bytes. Used through
+ * {@link Payload#isJson}.
  *
  * <p>Strings must be valid UTF-8 (no overlong forms, no encoded surrogates, nothing above
  * U+10FFFF), with no raw control characters and only the escapes JSON defines. Numbers follow the
@@ -30,7 +29,7 @@ final class JsonSyntax {
   private static final byte OBJECT = 1;
   private static final byte ARRAY = 2;
 
-  private final ByteBuffer b;
+  private final byte[] b;
   private final int n;
   // The kinds of the open containers: one bit each for the first 64 levels (set for an object),
   // an array beyond that, allocated only for documents that nest so deep.
@@ -38,18 +37,18 @@ final class JsonSyntax {
   private byte[] deep;
   private int depth;
 
-  private JsonSyntax(ByteBuffer b) {
+  private JsonSyntax(byte[] b) {
     this.b = b;
-    this.n = b.limit();
+    this.n = b.length;
   }
 
-  /** Whether {@code bytes}, from 0 to its limit, hold exactly one well-formed JSON value. */
-  static boolean isWellFormed(ByteBuffer bytes) {
+  /** Whether {@code bytes} hold exactly one well-formed JSON value. */
+  static boolean isWellFormed(byte[] bytes) {
     return new JsonSyntax(bytes).check();
   }
 
   private int at(int i) {
-    return b.get(i) & 0xff;
+    return b[i] & 0xff;
   }
 
   private boolean check() {

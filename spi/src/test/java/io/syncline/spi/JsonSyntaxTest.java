@@ -1,11 +1,10 @@
-package io.syncline.engine.internal;
+package io.syncline.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -22,7 +21,10 @@ class JsonSyntaxTest {
   private static final JsonFactory JACKSON = new JsonFactory();
 
   private static boolean check(byte[] bytes) {
-    return JsonSyntax.isWellFormed(ByteBuffer.wrap(bytes));
+    boolean verdict = JsonSyntax.isWellFormed(bytes);
+    // Payload.isJson is the public face: the same verdict (the empty payload is never JSON).
+    assertThat(Payload.copyOf(bytes).isJson()).isEqualTo(verdict && bytes.length > 0);
+    return verdict;
   }
 
   private static boolean check(String text) {
