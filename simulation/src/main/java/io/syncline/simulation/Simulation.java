@@ -31,11 +31,11 @@ import io.syncline.spi.SyncTransport;
 import io.syncline.spi.Version;
 import io.syncline.spi.WriteSet;
 import io.syncline.store.memory.MemoryStore;
+import io.syncline.testkit.EagerPushes;
 import io.syncline.testkit.ForwardingStore;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -604,8 +604,7 @@ public final class Simulation {
         throw new ConnectException(nodes[from].id + " cannot reach " + nodes[to].id);
       }
       return new SyncConnection() {
-        // Answers of sends not yet awaited: an Outcome, or the IOException the exchange threw.
-        private final ArrayDeque<Object> outstanding = new ArrayDeque<>();
+        private final EagerPushes sent = new EagerPushes(config.pushWindow());
 
         @Override
         public int pushWindow() {
@@ -614,33 +613,18 @@ public final class Simulation {
 
         @Override
         public void sendPush(PushRequest request) throws IOException {
-          if (outstanding.size() >= config.pushWindow()) {
+          if (sent.outstanding() >= config.pushWindow()) {
             violation("engine sent more than " + config.pushWindow() + " pushes at once");
           }
-          // Delivered at once: the batches behind one that fails do reach the peer.
-          Object answer;
-          try {
-            answer = push(request);
-          } catch (IOException e) {
-            answer = e;
-          }
-          outstanding.add(answer);
+          sent.send(request, this::push);
         }
 
         @Override
         public Outcome awaitPush() throws IOException {
-          Object answer = outstanding.poll();
-          if (answer == null) {
+          if (sent.outstanding() == 0) {
             violation("engine awaited a push it never sent");
-            throw new IOException("no push outstanding");
           }
-          if (!(answer instanceof Outcome.Success)) {
-            outstanding.clear();
-          }
-          if (answer instanceof IOException e) {
-            throw e;
-          }
-          return (Outcome) answer;
+          return sent.await();
         }
 
         @Override

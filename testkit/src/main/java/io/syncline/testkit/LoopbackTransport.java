@@ -229,11 +229,12 @@ public final class LoopbackTransport implements SyncTransport {
 
   private final class Connection implements SyncConnection {
     private final int window;
-    private final Deque<Object> outstanding = new ArrayDeque<>();
+    private final EagerPushes sent;
     private boolean closed;
 
     Connection(int window) {
       this.window = window;
+      this.sent = new EagerPushes(window);
     }
 
     @Override
@@ -252,40 +253,21 @@ public final class LoopbackTransport implements SyncTransport {
       if (window == 1) {
         throw new UnsupportedOperationException("push window is 1");
       }
-      if (outstanding.size() == window) {
-        throw new IllegalStateException("more than " + window + " pushes outstanding");
-      }
-      Object answer;
-      try {
-        answer = deliver(request);
-      } catch (IOException e) {
-        answer = e;
-      }
-      outstanding.add(answer);
+      sent.send(request, this::deliver);
       synchronized (lock) {
-        mostPushesInFlight = Math.max(mostPushesInFlight, outstanding.size());
+        mostPushesInFlight = Math.max(mostPushesInFlight, sent.outstanding());
       }
     }
 
     @Override
     public Outcome awaitPush() throws IOException {
-      Object answer = outstanding.poll();
-      if (answer == null) {
-        throw new IllegalStateException("no push outstanding");
-      }
-      if (!(answer instanceof Outcome.Success)) {
-        outstanding.clear(); // the sends behind a failed one are void
-      }
-      if (answer instanceof IOException e) {
-        throw e;
-      }
-      return (Outcome) answer;
+      return sent.await();
     }
 
     @Override
     public Outcome push(PushRequest request) throws IOException {
-      if (!outstanding.isEmpty()) {
-        throw new IllegalStateException("push while " + outstanding.size() + " sends outstanding");
+      if (sent.outstanding() > 0) {
+        throw new IllegalStateException("push while " + sent.outstanding() + " sends outstanding");
       }
       synchronized (lock) {
         mostPushesInFlight = Math.max(mostPushesInFlight, 1);
