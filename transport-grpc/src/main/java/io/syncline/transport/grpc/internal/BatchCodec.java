@@ -113,9 +113,7 @@ public final class BatchCodec {
       Change c = changes.get(i);
       int record = recordSize(c.record());
       recordSizes[i] = record;
-      int change =
-          nested(CHANGE_RECORD, record) + CodedOutputStream.computeInt64Size(CHANGE_SEQ, c.seq());
-      size += nested(field, change);
+      size += nested(field, changeSize(record, c.seq()));
     }
     return size;
   }
@@ -126,8 +124,7 @@ public final class BatchCodec {
       Change c = changes.get(i);
       int record = recordSizes[i];
       o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeUInt32NoTag(
-          nested(CHANGE_RECORD, record) + CodedOutputStream.computeInt64Size(CHANGE_SEQ, c.seq()));
+      o.writeUInt32NoTag(changeSize(record, c.seq()));
       o.writeTag(CHANGE_RECORD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       o.writeUInt32NoTag(record);
       writeRecord(o, c.record());
@@ -135,15 +132,21 @@ public final class BatchCodec {
     }
   }
 
+  /** The size of a Change message holding a record of {@code recordSize} bytes. */
+  private static int changeSize(int recordSize, long seq) {
+    return nested(CHANGE_RECORD, recordSize) + CodedOutputStream.computeInt64Size(CHANGE_SEQ, seq);
+  }
+
+  private static int versionSize(Version v) {
+    return (v.stamp() != 0 ? CodedOutputStream.computeInt64Size(VERSION_STAMP, v.stamp()) : 0)
+        + stringSize(VERSION_REPLICA, v.replicaId());
+  }
+
   private static int recordSize(SyncRecord r) {
-    Version v = r.version();
-    int version =
-        (v.stamp() != 0 ? CodedOutputStream.computeInt64Size(VERSION_STAMP, v.stamp()) : 0)
-            + stringSize(VERSION_REPLICA, v.replicaId());
     return stringSize(RECORD_COLLECTION, r.id().collection())
         + stringSize(RECORD_KEY, r.id().key())
         + stringSize(RECORD_SCOPE, r.scope())
-        + nested(RECORD_VERSION, version)
+        + nested(RECORD_VERSION, versionSize(r.version()))
         + (r.deleted() ? CodedOutputStream.computeBoolSize(RECORD_DELETED, true) : 0)
         + bytesSize(RECORD_PAYLOAD, r.payload())
         + bytesSize(RECORD_META, r.meta());
@@ -155,9 +158,7 @@ public final class BatchCodec {
     writeString(o, RECORD_KEY, r.id().key());
     writeString(o, RECORD_SCOPE, r.scope());
     o.writeTag(RECORD_VERSION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    o.writeUInt32NoTag(
-        (v.stamp() != 0 ? CodedOutputStream.computeInt64Size(VERSION_STAMP, v.stamp()) : 0)
-            + stringSize(VERSION_REPLICA, v.replicaId()));
+    o.writeUInt32NoTag(versionSize(v));
     if (v.stamp() != 0) {
       o.writeInt64(VERSION_STAMP, v.stamp());
     }
@@ -324,11 +325,11 @@ public final class BatchCodec {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case (RECORD_COLLECTION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.collection = names.collection(in.readStringRequireUtf8());
+            r.collection = names.collection.of(in.readStringRequireUtf8());
         case (RECORD_KEY << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
             r.key = in.readStringRequireUtf8();
         case (RECORD_SCOPE << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.scope = names.scope(in.readStringRequireUtf8());
+            r.scope = names.scope.of(in.readStringRequireUtf8());
         case (RECORD_VERSION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
           r.hasVersion = true;
           version(in, r, names);
@@ -351,7 +352,7 @@ public final class BatchCodec {
       switch (tag) {
         case (VERSION_STAMP << 3) | WireFormat.WIRETYPE_VARINT -> r.stamp = in.readInt64();
         case (VERSION_REPLICA << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.replica = names.replica(in.readStringRequireUtf8());
+            r.replica = names.replica.of(in.readStringRequireUtf8());
         default -> skip(in, tag);
       }
     }
@@ -365,29 +366,20 @@ public final class BatchCodec {
    * alive in the stores that keep the records.
    */
   static final class Names {
-    private String collection = "";
-    private String scope = "";
-    private String replica = "";
+    final Shared collection = new Shared();
+    final Shared scope = new Shared();
+    final Shared replica = new Shared();
+  }
 
-    String collection(String s) {
-      if (!s.equals(collection)) {
-        collection = s;
-      }
-      return collection;
-    }
+  /** The last string seen in one field, returned again for an equal one. */
+  static final class Shared {
+    private String last = "";
 
-    String scope(String s) {
-      if (!s.equals(scope)) {
-        scope = s;
+    String of(String s) {
+      if (!s.equals(last)) {
+        last = s;
       }
-      return scope;
-    }
-
-    String replica(String s) {
-      if (!s.equals(replica)) {
-        replica = s;
-      }
-      return replica;
+      return last;
     }
   }
 }
