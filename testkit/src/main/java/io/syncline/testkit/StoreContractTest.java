@@ -195,6 +195,31 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  public void staleWritesInASetTakeNoSeqAndLeaveNoGap() {
+    write(rec("b", 10, "{\"v\":10}"), rec("d", 10, "{\"v\":10}"));
+    long head = store.headSeq();
+    // Distinct records, two of them stale.
+    ApplyResult r =
+        write(rec("a", 1, "{}"), rec("b", 5, "{}"), rec("c", 1, "{}"), rec("d", 9, "{}"));
+    assertThat(r.applied(1)).isFalse();
+    assertThat(r.applied(3)).isFalse();
+    assertThat(r.seq(0)).isEqualTo(head + 1);
+    assertThat(r.seq(2)).isEqualTo(head + 2);
+    assertThat(store.headSeq()).isEqualTo(head + 2);
+    // One record written twice, then a stale write of another.
+    ApplyResult twice = write(rec("e", 2, "{}"), rec("e", 3, "{}"), rec("b", 1, "{}"));
+    assertThat(twice.seq(0)).isEqualTo(head + 3);
+    assertThat(twice.seq(1)).isEqualTo(head + 4);
+    assertThat(twice.applied(2)).isFalse();
+    assertThat(store.headSeq()).isEqualTo(head + 4);
+    List<Change> feed = readAll(SCOPE);
+    assertThat(feed)
+        .extracting(c -> c.record().id().key() + "@" + (c.seq() - head))
+        .containsExactly("b@-1", "d@0", "a@1", "c@2", "e@4");
+    assertThat(store.get(RecordId.of("notes", "b")).orElseThrow().seq()).isEqualTo(head - 1);
+  }
+
+  @Test
   public void tombstoneIsKeptAndNotResurrectedByAStaleWrite() {
     RecordId id = RecordId.of("notes", "a");
     write(rec("a", 1, "{}"));

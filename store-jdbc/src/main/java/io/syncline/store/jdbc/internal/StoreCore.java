@@ -29,17 +29,19 @@ import java.util.UUID;
 /**
  * The store's operations in SQL, shared by every dialect.
  *
- * <p><b>How seqs stay in commit order.</b> {@link #apply} writes its records with a NULL seq, then
- * writes checkpoints, quarantine and properties, and only as its last step takes seqs from the
- * single counter row ({@code UPDATE counter SET value = value + n RETURNING value}) and stamps them
- * on its records. The counter row stays locked until the transaction commits, so the next
- * transaction gets its seqs only after this one is visible: seq order is commit order, every
+ * <p><b>How seqs stay in commit order.</b> {@link #apply} first writes checkpoints, quarantine and
+ * properties; then it locks the single counter row ({@code SELECT value FROM counter ... FOR
+ * UPDATE}), writes its records with their seqs (counter value + 1, + 2, ... in write order) and
+ * stores the new counter value. The counter row stays locked until the transaction commits, so the
+ * next transaction gets its seqs only after this one is visible: seq order is commit order, every
  * snapshot sees a prefix of the seqs, and a reader paging {@code seq > cursor} never skips a
- * change. Only that last step is serialised; the record writes of concurrent transactions overlap.
+ * change. Each record row is written once: when every write of the set is newer than what is stored
+ * (the usual case), the seqs the upsert wrote are final; otherwise the stored rows are stamped
+ * again so the seqs stay dense (a second write, only for such sets).
  *
  * <p>Writes are version-checked in SQL (a conditional upsert), so several processes can write the
  * same database. Locks are taken in one order by every transaction: checkpoint rows (sorted),
- * record rows (sorted by record id), quarantine and property rows, then the counter; so applies do
+ * quarantine and property rows, the counter, then record rows (sorted by record id); so applies do
  * not deadlock one another.
  */
 public final class StoreCore {
@@ -57,6 +59,8 @@ public final class StoreCore {
   private volatile boolean closed;
 
   private final String sqlHead;
+  private final String sqlCounterLock;
+  private final String sqlCounterPut;
   private final String sqlGet;
   private final String sqlFeed;
   private final String sqlUpsert;
@@ -81,6 +85,8 @@ public final class StoreCore {
 
     String cols = Rows.RECORD_COLUMNS;
     sqlHead = "SELECT value FROM " + t.counter + " WHERE id = 1";
+    sqlCounterLock = sqlHead + dialect.lockRows();
+    sqlCounterPut = "UPDATE " + t.counter + " SET value = ? WHERE id = 1";
     sqlGet = "SELECT " + cols + " FROM " + t.records + " WHERE collection = ? AND rkey = ?";
     sqlFeed =
         "SELECT "
@@ -92,11 +98,11 @@ public final class StoreCore {
         "INSERT INTO "
             + t.records
             + " AS t (collection, rkey, scope, stamp, replica, deleted, payload, meta, source, seq)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (collection, rkey) DO UPDATE SET scope = excluded.scope,"
             + " stamp = excluded.stamp, replica = excluded.replica, deleted = excluded.deleted,"
             + " payload = excluded.payload, meta = excluded.meta, source = excluded.source,"
-            + " seq = NULL"
+            + " seq = excluded.seq"
             + " WHERE (excluded.stamp, excluded.replica) > (t.stamp, t.replica)";
     // The same upsert for a whole batch in one statement (PostgreSQL): the rows come from arrays,
     // in array order (by record id), and RETURNING names the rows it wrote.
@@ -105,13 +111,14 @@ public final class StoreCore {
             + t.records
             + " AS t (collection, rkey, scope, stamp, replica, deleted, payload, meta, source, seq)"
             + " SELECT collection, rkey, scope, stamp, replica, deleted, payload, meta, source,"
-            + " NULL FROM unnest(?::text[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],"
-            + " ?::boolean[], ?::bytea[], ?::bytea[], ?::text[]) WITH ORDINALITY AS v(collection,"
-            + " rkey, scope, stamp, replica, deleted, payload, meta, source, ord) ORDER BY ord"
+            + " seq FROM unnest(?::text[], ?::bytea[], ?::text[], ?::bigint[], ?::text[],"
+            + " ?::boolean[], ?::bytea[], ?::bytea[], ?::text[], ?::bigint[]) WITH ORDINALITY AS"
+            + " v(collection, rkey, scope, stamp, replica, deleted, payload, meta, source, seq, ord)"
+            + " ORDER BY ord"
             + " ON CONFLICT (collection, rkey) DO UPDATE SET scope = excluded.scope,"
             + " stamp = excluded.stamp, replica = excluded.replica, deleted = excluded.deleted,"
             + " payload = excluded.payload, meta = excluded.meta, source = excluded.source,"
-            + " seq = NULL"
+            + " seq = excluded.seq"
             + " WHERE (excluded.stamp, excluded.replica) > (t.stamp, t.replica)"
             + " RETURNING t.collection, t.rkey";
     String cpCols = "pull_cursor, push_cursor, peer_epoch FROM " + t.checkpoints;
@@ -452,13 +459,12 @@ public final class StoreCore {
         c -> {
           dialect.beforeWrite(c);
           lockAndCheckCheckpoints(c, writes);
-          boolean[] applied = upsertRecords(c, writes.writes());
           putCheckpoints(c, writes);
           removeQuarantined(c, writes.quarantineRemovals());
           addQuarantined(c, writes.quarantineAdds());
           putProperties(c, writes.properties());
           // Last: from here to commit the counter row is locked and other applies wait.
-          return ApplyResult.of(assignSeqs(c, writes.writes(), applied));
+          return ApplyResult.of(writeRecords(c, writes.writes()));
         });
   }
 
@@ -487,12 +493,57 @@ public final class StoreCore {
     }
   }
 
-  private boolean[] upsertRecords(Connection c, List<WriteSet.Write> writes) throws SQLException {
+  /**
+   * Locks the counter, writes the records with seqs {@code counter + 1 + i} for write {@code i},
+   * and returns each write's final seq (0 where a write was not newer than the stored record).
+   */
+  private long[] writeRecords(Connection c, List<WriteSet.Write> writes) throws SQLException {
+    int n = writes.size();
+    if (n == 0) {
+      return new long[0];
+    }
+    long base = lockCounter(c);
+    boolean[] applied = upsertRecords(c, writes, base);
+    long[] seqs = new long[n];
+    // The rank (1-based, in write order) of the last applied write of each record.
+    TreeMap<RecordId, Integer> latest = new TreeMap<>();
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      if (applied[i]) {
+        seqs[i] = base + ++count;
+        latest.put(writes.get(i).record().id(), count);
+      }
+    }
+    if (count == 0) {
+      return seqs;
+    }
+    if (count < n) {
+      // Some writes were stale: the rows hold seq base + 1 + (write index); close the gaps.
+      stampSeqs(c, t, dialect, base, latest);
+    }
+    try (PreparedStatement ps = c.prepareStatement(sqlCounterPut)) {
+      ps.setLong(1, base + count);
+      ps.executeUpdate();
+    }
+    return seqs;
+  }
+
+  /** Locks the counter row until the transaction ends and returns its value. */
+  private long lockCounter(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sqlCounterLock);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SyncException(
+            SyncException.Code.STORE_FAILURE, "the seq counter row of " + t.counter + " is gone");
+      }
+      return rs.getLong(1);
+    }
+  }
+
+  private boolean[] upsertRecords(Connection c, List<WriteSet.Write> writes, long base)
+      throws SQLException {
     int n = writes.size();
     boolean[] applied = new boolean[n];
-    if (n == 0) {
-      return applied;
-    }
     // Sorted by record id (stably, so writes of one record keep their order): every transaction
     // locks rows in the same order, and the comparison with earlier writes of the set holds.
     Integer[] order = new Integer[n];
@@ -501,13 +552,14 @@ public final class StoreCore {
     }
     Arrays.sort(order, Comparator.comparing(i -> writes.get(i).record().id()));
     if (dialect.unnestArrays() && distinctIds(writes, order)) {
-      return upsertUnnest(c, writes, order);
+      return upsertUnnest(c, writes, order, base);
     }
     try (PreparedStatement ps = c.prepareStatement(sqlUpsert)) {
       for (int i : order) {
         WriteSet.Write w = writes.get(i);
         int next = Rows.bindRecord(ps, 1, w.record());
-        ps.setString(next, w.source());
+        ps.setString(next++, w.source());
+        ps.setLong(next, base + 1 + i);
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -540,8 +592,8 @@ public final class StoreCore {
    * The upsert of every write in one statement (a record written twice in one set takes the batched
    * path instead: one statement may not change a row twice).
    */
-  private boolean[] upsertUnnest(Connection c, List<WriteSet.Write> writes, Integer[] order)
-      throws SQLException {
+  private boolean[] upsertUnnest(
+      Connection c, List<WriteSet.Write> writes, Integer[] order, long base) throws SQLException {
     int n = order.length;
     String[] collections = new String[n];
     byte[][] keys = new byte[n][];
@@ -552,6 +604,7 @@ public final class StoreCore {
     byte[][] payloads = new byte[n][];
     byte[][] metas = new byte[n][];
     String[] sources = new String[n];
+    Long[] seqs = new Long[n];
     Map<RecordId, Integer> index = new TreeMap<>();
     for (int k = 0; k < n; k++) {
       WriteSet.Write w = writes.get(order[k]);
@@ -565,6 +618,7 @@ public final class StoreCore {
       payloads[k] = r.payload().toByteArray();
       metas[k] = r.meta().toByteArray();
       sources[k] = w.source();
+      seqs[k] = base + 1 + order[k];
       index.put(r.id(), order[k]);
     }
     boolean[] applied = new boolean[n];
@@ -578,6 +632,7 @@ public final class StoreCore {
       ps.setArray(7, c.createArrayOf("bytea", payloads));
       ps.setArray(8, c.createArrayOf("bytea", metas));
       ps.setArray(9, c.createArrayOf("text", sources));
+      ps.setArray(10, c.createArrayOf("int8", seqs));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Integer i = index.get(RecordId.of(rs.getString(1), Rows.decodeKey(rs.getBytes(2))));
@@ -684,51 +739,10 @@ public final class StoreCore {
     }
   }
 
-  private long[] assignSeqs(Connection c, List<WriteSet.Write> writes, boolean[] applied)
+  /** Stamps each record in {@code ranks} with seq {@code base + rank}. */
+  private static void stampSeqs(
+      Connection c, Tables t, Dialect dialect, long base, Map<RecordId, Integer> ranks)
       throws SQLException {
-    long[] ranks = new long[writes.size()];
-    // The rank (1-based, in write order) of the last applied write of each record.
-    TreeMap<RecordId, Integer> latest = new TreeMap<>();
-    int count = 0;
-    for (int i = 0; i < ranks.length; i++) {
-      if (applied[i]) {
-        ranks[i] = ++count;
-        latest.put(writes.get(i).record().id(), count);
-      }
-    }
-    if (count == 0) {
-      return ranks;
-    }
-    long first = stampSeqs(c, t, dialect, count, latest) - count;
-    for (int i = 0; i < ranks.length; i++) {
-      if (ranks[i] != 0) {
-        ranks[i] += first;
-      }
-    }
-    return ranks;
-  }
-
-  /**
-   * Takes {@code count} seqs from the counter row, which stays locked until the transaction ends,
-   * and stamps each record in {@code ranks} with seq {@code top - count + rank}. Returns {@code
-   * top}, the counter's new value. Runs last in a write transaction.
-   */
-  private static long stampSeqs(
-      Connection c, Tables t, Dialect dialect, int count, Map<RecordId, Integer> ranks)
-      throws SQLException {
-    long top;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE " + t.counter + " SET value = value + ? WHERE id = 1 RETURNING value")) {
-      ps.setLong(1, count);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SyncException(
-              SyncException.Code.STORE_FAILURE, "the seq counter row of " + t.counter + " is gone");
-        }
-        top = rs.getLong(1);
-      }
-    }
     if (dialect.unnestArrays()) {
       int n = ranks.size();
       String[] collections = new String[n];
@@ -738,7 +752,7 @@ public final class StoreCore {
       for (Map.Entry<RecordId, Integer> e : ranks.entrySet()) {
         collections[k] = e.getKey().collection();
         keys[k] = Rows.encodeKey(e.getKey().key());
-        seqs[k++] = top - count + e.getValue();
+        seqs[k++] = base + e.getValue();
       }
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -754,13 +768,13 @@ public final class StoreCore {
           throw vanished();
         }
       }
-      return top;
+      return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE " + t.records + " SET seq = ? WHERE collection = ? AND rkey = ?")) {
       for (Map.Entry<RecordId, Integer> e : ranks.entrySet()) {
-        ps.setLong(1, top - count + e.getValue());
+        ps.setLong(1, base + e.getValue());
         ps.setString(2, e.getKey().collection());
         ps.setBytes(3, Rows.encodeKey(e.getKey().key()));
         ps.addBatch();
@@ -771,12 +785,11 @@ public final class StoreCore {
         }
       }
     }
-    return top;
   }
 
   private static SyncException vanished() {
     return new SyncException(
-        SyncException.Code.INTERNAL, "a written record vanished before it got its seq");
+        SyncException.Code.INTERNAL, "a written record vanished before its seq was stamped");
   }
 
   private static SyncException backwards(Checkpoint prev, Checkpoint next) {
