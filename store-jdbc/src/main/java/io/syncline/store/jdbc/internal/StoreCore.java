@@ -105,7 +105,7 @@ public final class StoreCore {
             + " seq = excluded.seq"
             + " WHERE (excluded.stamp, excluded.replica) > (t.stamp, t.replica)";
     // The same upsert for a whole batch in one statement (PostgreSQL): the rows come from arrays,
-    // in array order (by record id), and RETURNING names the rows it wrote.
+    // in array order (by record id), and RETURNING names the rows it wrote by their seqs.
     sqlUpsertUnnest =
         "INSERT INTO "
             + t.records
@@ -120,7 +120,7 @@ public final class StoreCore {
             + " payload = excluded.payload, meta = excluded.meta, source = excluded.source,"
             + " seq = excluded.seq"
             + " WHERE (excluded.stamp, excluded.replica) > (t.stamp, t.replica)"
-            + " RETURNING t.collection, t.rkey";
+            + " RETURNING t.seq";
     String cpCols = "pull_cursor, push_cursor, peer_epoch FROM " + t.checkpoints;
     sqlCheckpointGet = "SELECT " + cpCols + " WHERE peer = ? AND scope = ?";
     sqlCheckpointLock = sqlCheckpointGet + dialect.lockRows();
@@ -605,7 +605,6 @@ public final class StoreCore {
     byte[][] metas = new byte[n][];
     String[] sources = new String[n];
     Long[] seqs = new Long[n];
-    Map<RecordId, Integer> index = new TreeMap<>();
     for (int k = 0; k < n; k++) {
       WriteSet.Write w = writes.get(order[k]);
       SyncRecord r = w.record();
@@ -619,7 +618,6 @@ public final class StoreCore {
       metas[k] = r.meta().toByteArray();
       sources[k] = w.source();
       seqs[k] = base + 1 + order[k];
-      index.put(r.id(), order[k]);
     }
     boolean[] applied = new boolean[n];
     try (PreparedStatement ps = c.prepareStatement(sqlUpsertUnnest)) {
@@ -635,12 +633,13 @@ public final class StoreCore {
       ps.setArray(10, c.createArrayOf("int8", seqs));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          Integer i = index.get(RecordId.of(rs.getString(1), Rows.decodeKey(rs.getBytes(2))));
-          if (i == null) {
+          // Write i was given seq base + 1 + i.
+          long i = rs.getLong(1) - base - 1;
+          if (i < 0 || i >= n || applied[(int) i]) {
             throw new SyncException(
                 SyncException.Code.INTERNAL, "the upsert reported a row it was not given");
           }
-          applied[i] = true;
+          applied[(int) i] = true;
         }
       }
     }
