@@ -191,11 +191,15 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
     @Override
     public void beforeStart(ClientCallStreamObserver<byte[]> r) {
       requests = r;
+      // An acknowledgement read ahead: the next one is ready on the channel's executor as soon as
+      // it arrives, instead of being asked for only after this one was handed over.
+      r.disableAutoRequestWithInitial(2);
     }
 
     @Override
     public void onNext(PushAck ack) {
       events.add(ack);
+      requests.request(1);
     }
 
     @Override

@@ -31,13 +31,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failure closes the call with the status of {@link StatusMapping}, with nothing applied.
  *
  * <p>Flow control: pull and live produce a page only when the client's stream is ready for one, so
- * a slow reader slows the server's reading of its feed and nothing queues up; a push reads the next
- * batch only after it has acknowledged the previous one.
+ * a slow reader slows the server's reading of its feed and nothing queues up; a push reads one
+ * batch ahead of the one it is applying, and no further.
  */
 @JvmOnly
 public final class SyncService extends SyncGrpc.SyncImplBase {
   private static final int DEFAULT_PAGE_CHANGES = 1000;
   private static final long DEFAULT_PAGE_BYTES = 4L << 20;
+
+  /** Push batches received while the one before is being applied. */
+  private static final int PUSH_READ_AHEAD = 1;
 
   private final SyncHandler handler;
   private final GrpcServerLimits limits;
@@ -113,8 +116,13 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
         .build();
   }
 
-  private StreamObserver<byte[]> pushBatches(StreamObserver<PushAck> out) {
+  private StreamObserver<byte[]> pushBatches(StreamObserver<PushAck> observer) {
     CallContext caller = caller();
+    ServerCallStreamObserver<PushAck> out = (ServerCallStreamObserver<PushAck>) observer;
+    // One batch read ahead: it waits, framed, on this call's executor while the one before it is
+    // applied, instead of being asked for only once that one is done.
+    out.disableAutoRequest();
+    out.request(PUSH_READ_AHEAD + 1);
     return new StreamObserver<byte[]>() {
       private boolean done;
 
@@ -162,6 +170,7 @@ public final class SyncService extends SyncGrpc.SyncImplBase {
         }
         if (outcome instanceof Outcome.Success) {
           out.onNext(PushAck.newBuilder().setBatchId(push.batchId()).build());
+          out.request(1);
         } else {
           fail(StatusMapping.toStatus(outcome, limits.busyRetryAfter()));
         }
