@@ -315,6 +315,50 @@ public abstract class StoreContractTest {
     assertThat(page.hasMore()).isFalse();
   }
 
+  @Test
+  public void feedSkipsLongRunsOfExcludedWritesAndPagesOverTheRest() {
+    // 1,200 of peer-1's writes (longer than any store's read chunk), one of another source in the
+    // middle and one at the end; a write in another scope past them all.
+    WriteSet.Builder b = WriteSet.builder();
+    for (int i = 0; i < 1200; i++) {
+      b.write(rec(String.format("k%04d", i), 1, "{}"), "peer-1");
+      if (i == 700) {
+        b.write(rec("middle", 1, "{}"), null);
+      }
+    }
+    b.write(rec("last", 1, "{}"), "peer-2");
+    store.apply(b.build());
+    long scopeHead = store.headSeq();
+    store.apply(
+        WriteSet.builder()
+            .write(
+                SyncRecord.live(
+                    RecordId.of("notes", "elsewhere"), "other", v(1, "r1"), Payload.utf8("{}")),
+                null)
+            .build());
+
+    FeedPage first = store.readFeed(SCOPE, 0, 1, Long.MAX_VALUE, "peer-1");
+    assertThat(first.changes()).extracting(c -> c.id().key()).containsExactly("middle");
+    assertThat(first.hasMore()).isTrue();
+    FeedPage second = store.readFeed(SCOPE, first.nextCursor(), 1, Long.MAX_VALUE, "peer-1");
+    assertThat(second.changes()).extracting(c -> c.id().key()).containsExactly("last");
+    assertThat(second.nextCursor()).isEqualTo(scopeHead);
+    FeedPage rest = store.readFeed(SCOPE, second.nextCursor(), 10, Long.MAX_VALUE, "peer-1");
+    assertThat(rest.changes()).isEmpty();
+    assertThat(rest.nextCursor()).isEqualTo(scopeHead);
+    assertThat(rest.hasMore()).isFalse();
+
+    FeedPage both = store.readFeed(SCOPE, 0, 2, Long.MAX_VALUE, "peer-1");
+    assertThat(both.changes()).extracting(c -> c.id().key()).containsExactly("middle", "last");
+    assertThat(both.nextCursor()).isEqualTo(scopeHead);
+    assertThat(both.hasMore()).isFalse();
+
+    // Only a left-out write past the cursor: the cursor moves past it.
+    FeedPage tail = store.readFeed(SCOPE, scopeHead - 1, 10, Long.MAX_VALUE, "peer-2");
+    assertThat(tail.changes()).isEmpty();
+    assertThat(tail.nextCursor()).isEqualTo(scopeHead);
+  }
+
   // ---- atomicity and checkpoints ----
 
   @Test

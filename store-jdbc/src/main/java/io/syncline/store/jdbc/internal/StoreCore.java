@@ -63,6 +63,7 @@ public final class StoreCore {
   private final String sqlCounterPut;
   private final String sqlGet;
   private final String sqlFeed;
+  private final String sqlFeedExcluding;
   private final String sqlUpsert;
   private final String sqlUpsertUnnest;
   private final String sqlCheckpointGet;
@@ -94,6 +95,22 @@ public final class StoreCore {
             + " FROM "
             + t.records
             + " WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?";
+    // The feed less one source's writes, filtered in the database, and in the same statement (so
+    // the same snapshot) the scope's highest seq: past the last row, the cursor moves there, over
+    // the left-out writes that were never sent across.
+    sqlFeedExcluding =
+        "WITH page AS (SELECT "
+            + cols
+            + " FROM "
+            + t.records
+            + " WHERE scope = ? AND seq > ? AND (source IS NULL OR source <> ?)"
+            + " ORDER BY seq LIMIT ?)"
+            + " SELECT 0 AS tail, "
+            + cols
+            + " FROM page UNION ALL SELECT 1, (SELECT max(seq) FROM "
+            + t.records
+            + " WHERE scope = ? AND seq > ?), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+            + " ORDER BY 1, 2";
     sqlUpsert =
         "INSERT INTO "
             + t.records
@@ -351,25 +368,37 @@ public final class StoreCore {
           long bytes = 0;
           boolean more = false;
           long from = afterSeq;
-          try (PreparedStatement ps = c.prepareStatement(sqlFeed)) {
+          boolean excluding = excludeSource != null;
+          // Columns: [tail,] seq, source, then the record.
+          int first = excluding ? 2 : 1;
+          try (PreparedStatement ps = c.prepareStatement(excluding ? sqlFeedExcluding : sqlFeed)) {
             // Each query sees a prefix of the seqs (they are commit-ordered), so continuing from
             // the last seq seen, even in a later snapshot, skips nothing.
             boolean done = false;
             while (!done) {
-              ps.setString(1, scope);
-              ps.setLong(2, from);
-              ps.setInt(3, chunk);
+              int i = 1;
+              ps.setString(i++, scope);
+              ps.setLong(i++, from);
+              if (excluding) {
+                ps.setString(i++, excludeSource);
+              }
+              ps.setInt(i++, chunk);
+              if (excluding) {
+                ps.setString(i++, scope);
+                ps.setLong(i, from);
+              }
               int rows = 0;
+              long tail = 0;
               try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                  rows++;
-                  long seq = rs.getLong(1);
-                  from = seq;
-                  if (excludeSource != null && excludeSource.equals(rs.getString(2))) {
-                    cursor = seq;
+                  if (excluding && rs.getInt(1) == 1) {
+                    tail = rs.getLong(2); // 0 when nothing lies past from
                     continue;
                   }
-                  SyncRecord r = Rows.recordAt(rs, 3);
+                  rows++;
+                  long seq = rs.getLong(first);
+                  from = seq;
+                  SyncRecord r = Rows.recordAt(rs, first + 2);
                   long size = r.approximateSize();
                   if (out.size() == maxChanges || (!out.isEmpty() && bytes + size > maxBytes)) {
                     more = true;
@@ -385,7 +414,11 @@ public final class StoreCore {
                   cursor = seq;
                 }
               }
-              done = done || rows < chunk;
+              if (!done && rows < chunk) {
+                done = true;
+                // The end of the feed in this snapshot: past the writes left out too.
+                cursor = Math.max(cursor, tail);
+              }
             }
           }
           return new FeedPage(new ArrayList<>(out.values()), cursor, more);
