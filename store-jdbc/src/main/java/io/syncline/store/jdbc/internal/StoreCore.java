@@ -48,8 +48,11 @@ public final class StoreCore {
   /** The schema version this code creates and understands. */
   public static final int SCHEMA_VERSION = 1;
 
-  /** Rows read per feed query; pages longer than this take several queries. */
-  private static final int FEED_CHUNK = 500;
+  /**
+   * Rows read per feed query at most; pages longer than this take several queries. Each query asks
+   * for no more rows than the page still has room for, plus one to tell whether more follow.
+   */
+  private static final int FEED_CHUNK = 1000;
 
   private final Dialect dialect;
   private final Tables t;
@@ -357,7 +360,6 @@ public final class StoreCore {
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("maxBytes <= 0: " + maxBytes);
     }
-    int chunk = (int) Math.min((long) maxChanges + 1, FEED_CHUNK);
     return read(
         "read the feed",
         c -> {
@@ -376,6 +378,7 @@ public final class StoreCore {
             // the last seq seen, even in a later snapshot, skips nothing.
             boolean done = false;
             while (!done) {
+              int chunk = (int) Math.min((long) maxChanges - out.size() + 1, FEED_CHUNK);
               int i = 1;
               ps.setString(i++, scope);
               ps.setLong(i++, from);
