@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * gRPC on 127.0.0.1 with memory stores; one change at a time, after a warm-up.
  *
  * <pre>
- * mvn -f transport-grpc/pom.xml test-compile exec:java@latency -Dexec.args="2000"
+ * mvn -f transport-grpc/pom.xml test-compile exec:java@grpc-latency -Dexec.args="2000"
  * </pre>
  */
 public final class LiveLatencyBench {
