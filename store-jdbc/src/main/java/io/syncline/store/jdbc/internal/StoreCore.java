@@ -541,21 +541,25 @@ public final class StoreCore {
     long base = lockCounter(c);
     boolean[] applied = upsertRecords(c, writes, base);
     long[] seqs = new long[n];
-    // The rank (1-based, in write order) of the last applied write of each record.
-    TreeMap<RecordId, Integer> latest = new TreeMap<>();
     int count = 0;
     for (int i = 0; i < n; i++) {
       if (applied[i]) {
         seqs[i] = base + ++count;
-        latest.put(writes.get(i).record().id(), count);
       }
     }
     if (count == 0) {
       return seqs;
     }
     if (count < n) {
-      // Some writes were stale: the rows hold seq base + 1 + (write index); close the gaps.
-      stampSeqs(c, t, dialect, base, latest);
+      // Some writes were stale: the rows hold seq base + 1 + (write index). Close the gaps: each
+      // record gets the seq of its last applied write.
+      TreeMap<RecordId, Long> latest = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        if (applied[i]) {
+          latest.put(writes.get(i).record().id(), seqs[i]);
+        }
+      }
+      stampSeqs(c, t, dialect, latest);
     }
     try (PreparedStatement ps = c.prepareStatement(sqlCounterPut)) {
       ps.setLong(1, base + count);
@@ -774,20 +778,19 @@ public final class StoreCore {
     }
   }
 
-  /** Stamps each record in {@code ranks} with seq {@code base + rank}. */
-  private static void stampSeqs(
-      Connection c, Tables t, Dialect dialect, long base, Map<RecordId, Integer> ranks)
+  /** Stamps each record of {@code seqs} with its seq. */
+  private static void stampSeqs(Connection c, Tables t, Dialect dialect, Map<RecordId, Long> seqs)
       throws SQLException {
     if (dialect.unnestArrays()) {
-      int n = ranks.size();
+      int n = seqs.size();
       String[] collections = new String[n];
       byte[][] keys = new byte[n][];
-      Long[] seqs = new Long[n];
+      Long[] values = new Long[n];
       int k = 0;
-      for (Map.Entry<RecordId, Integer> e : ranks.entrySet()) {
+      for (Map.Entry<RecordId, Long> e : seqs.entrySet()) {
         collections[k] = e.getKey().collection();
         keys[k] = Rows.encodeKey(e.getKey().key());
-        seqs[k++] = base + e.getValue();
+        values[k++] = e.getValue();
       }
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -798,7 +801,7 @@ public final class StoreCore {
                   + " v.rkey")) {
         ps.setArray(1, c.createArrayOf("text", collections));
         ps.setArray(2, c.createArrayOf("bytea", keys));
-        ps.setArray(3, c.createArrayOf("int8", seqs));
+        ps.setArray(3, c.createArrayOf("int8", values));
         if (ps.executeUpdate() != n) {
           throw vanished();
         }
@@ -808,8 +811,8 @@ public final class StoreCore {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE " + t.records + " SET seq = ? WHERE collection = ? AND rkey = ?")) {
-      for (Map.Entry<RecordId, Integer> e : ranks.entrySet()) {
-        ps.setLong(1, base + e.getValue());
+      for (Map.Entry<RecordId, Long> e : seqs.entrySet()) {
+        ps.setLong(1, e.getValue());
         ps.setString(2, e.getKey().collection());
         ps.setBytes(3, Rows.encodeKey(e.getKey().key()));
         ps.addBatch();
