@@ -16,6 +16,12 @@ final class Rows {
   static final String RECORD_COLUMNS =
       "seq, source, collection, rkey, scope, stamp, replica, deleted, payload, meta";
 
+  /**
+   * The columns of a feed row: seq, then the record as {@link #recordAt} reads it from column 2.
+   */
+  static final String FEED_COLUMNS =
+      "seq, collection, rkey, scope, stamp, replica, deleted, payload, meta";
+
   private Rows() {}
 
   /**

@@ -94,7 +94,7 @@ public final class StoreCore {
     sqlGet = "SELECT " + cols + " FROM " + t.records + " WHERE collection = ? AND rkey = ?";
     sqlFeed =
         "SELECT "
-            + cols
+            + Rows.FEED_COLUMNS
             + " FROM "
             + t.records
             + " WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?";
@@ -103,16 +103,16 @@ public final class StoreCore {
     // the left-out writes that were never sent across.
     sqlFeedExcluding =
         "WITH page AS (SELECT "
-            + cols
+            + Rows.FEED_COLUMNS
             + " FROM "
             + t.records
             + " WHERE scope = ? AND seq > ? AND (source IS NULL OR source <> ?)"
             + " ORDER BY seq LIMIT ?)"
             + " SELECT 0 AS tail, "
-            + cols
+            + Rows.FEED_COLUMNS
             + " FROM page UNION ALL SELECT 1, (SELECT max(seq) FROM "
             + t.records
-            + " WHERE scope = ? AND seq > ?), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+            + " WHERE scope = ? AND seq > ?), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
             + " ORDER BY 1, 2";
     sqlUpsert =
         "INSERT INTO "
@@ -371,7 +371,7 @@ public final class StoreCore {
           boolean more = false;
           long from = afterSeq;
           boolean excluding = excludeSource != null;
-          // Columns: [tail,] seq, source, then the record.
+          // Columns: [tail,] seq, then the record.
           int first = excluding ? 2 : 1;
           try (PreparedStatement ps = c.prepareStatement(excluding ? sqlFeedExcluding : sqlFeed)) {
             // Each query sees a prefix of the seqs (they are commit-ordered), so continuing from
@@ -401,7 +401,7 @@ public final class StoreCore {
                   rows++;
                   long seq = rs.getLong(first);
                   from = seq;
-                  SyncRecord r = Rows.recordAt(rs, first + 2);
+                  SyncRecord r = Rows.recordAt(rs, first + 1);
                   long size = r.approximateSize();
                   if (out.size() == maxChanges || (!out.isEmpty() && bytes + size > maxBytes)) {
                     more = true;
