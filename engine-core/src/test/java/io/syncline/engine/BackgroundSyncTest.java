@@ -1,7 +1,5 @@
 package io.syncline.engine;
 
-import static io.syncline.engine.Fixtures.SCOPE;
-import static io.syncline.engine.Fixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,10 +51,9 @@ class BackgroundSyncTest {
   private final RecordingScheduler host = new RecordingScheduler();
 
   private SyncEngine client(SyncPolicy policy) {
-    return engine("phone", new MemoryStore(), clock)
+    return Fixtures.client("phone", new MemoryStore(), clock, transport)
         .scheduler(host)
         .syncPolicy(policy)
-        .peer(Peer.of("server", transport, SCOPE))
         .build();
   }
 
@@ -134,10 +131,9 @@ class BackgroundSyncTest {
   @Test
   void connectivityRestoredEndsTheBackoffAndRunsAtOnce() {
     SyncEngine c =
-        engine("phone", new MemoryStore(), clock)
+        Fixtures.client("phone", new MemoryStore(), clock, transport)
             .scheduler(host)
             .retryPolicy(RetryPolicy.builder().initialDelay(Duration.ofMinutes(5)).build())
-            .peer(Peer.of("server", transport, SCOPE))
             .build();
     c.enableBackgroundSync();
     c.collection("notes").putJson("a", "{}");

@@ -1,6 +1,6 @@
 package io.syncline.engine;
 
-import static io.syncline.engine.Fixtures.SCOPE;
+import static io.syncline.engine.Fixtures.client;
 import static io.syncline.engine.Fixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,6 @@ import io.syncline.spi.WriteSet;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
 import io.syncline.testkit.ForwardingStore;
-import io.syncline.testkit.LoopbackTransport;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,10 +35,7 @@ class BatchWriteTest {
         };
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = Fixtures.server(serverStore, clock);
-    SyncEngine phone =
-        engine("phone", counting, clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine phone = client("phone", counting, clock, server).build();
     Map<String, Contact> batch = new TreeMap<>();
     for (int i = 0; i < 500; i++) {
       batch.put("c" + i, new Contact("Contact " + i));

@@ -1,6 +1,6 @@
 package io.syncline.engine;
 
-import static io.syncline.engine.Fixtures.SCOPE;
+import static io.syncline.engine.Fixtures.client;
 import static io.syncline.engine.Fixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,10 +58,7 @@ class BatchingTest {
     SyncEngine server = Fixtures.server(serverStore, clock);
     LoopbackTransport t = new LoopbackTransport(limitedProxy(server.handler(), 400));
     SyncEngine client =
-        engine("phone", new MemoryStore(), clock)
-            .batchLimits(1000, 64L << 20)
-            .peer(Peer.of("server", t, SCOPE))
-            .build();
+        client("phone", new MemoryStore(), clock, t).batchLimits(1000, 64L << 20).build();
     for (int i = 0; i < 5000; i++) {
       client.collection("notes").putJson("n" + i, "{\"i\":" + i + "}");
     }
@@ -94,8 +91,7 @@ class BatchingTest {
             .inboundLimits(new InboundLimits(50, 1 << 20, 1 << 16, Duration.ofDays(1)))
             .build();
     LoopbackTransport t = new LoopbackTransport(server.handler());
-    SyncEngine client =
-        engine("phone", new MemoryStore(), clock).peer(Peer.of("server", t, SCOPE)).build();
+    SyncEngine client = client("phone", new MemoryStore(), clock, t).build();
     for (int i = 0; i < 120; i++) {
       client.collection("notes").putJson("n" + i, "{}");
     }
@@ -109,10 +105,7 @@ class BatchingTest {
     SyncEngine server = Fixtures.server(serverStore, clock);
     LoopbackTransport t = new LoopbackTransport(server.handler());
     SyncEngine client =
-        engine("phone", new MemoryStore(), clock)
-            .batchLimits(1000, 10_000)
-            .peer(Peer.of("server", t, SCOPE))
-            .build();
+        client("phone", new MemoryStore(), clock, t).batchLimits(1000, 10_000).build();
     String doc = "{\"t\":\"" + "x".repeat(1000) + "\"}";
     for (int i = 0; i < 50; i++) {
       client.collection("notes").putJson("n" + i, doc);
@@ -129,10 +122,7 @@ class BatchingTest {
         engine("server", serverStore, clock)
             .inboundLimits(new InboundLimits(100, 2_000, 1 << 16, Duration.ofDays(1)))
             .build();
-    SyncEngine client =
-        engine("phone", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine client = client("phone", new MemoryStore(), clock, server).build();
     client.collection("notes").putJson("small-1", "{}");
     client.collection("notes").putJson("huge", "{\"t\":\"" + "x".repeat(5_000) + "\"}");
     client.collection("notes").putJson("small-2", "{}");

@@ -1,7 +1,7 @@
 package io.syncline.engine;
 
 import static io.syncline.engine.Fixtures.SCOPE;
-import static io.syncline.engine.Fixtures.engine;
+import static io.syncline.engine.Fixtures.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.spi.ChangeSource;
@@ -67,11 +67,7 @@ class ChangeSourceTest {
     SyncEngine server = Fixtures.server(serverStore, clock);
     LoopbackTransport t = new LoopbackTransport(server.handler());
     MemoryStore store = new MemoryStore();
-    SyncEngine client =
-        engine("desktop", store, clock)
-            .changeSource(items)
-            .peer(Peer.of("server", t, SCOPE))
-            .build();
+    SyncEngine client = client("desktop", store, clock, t).changeSource(items).build();
     assertThat(client.syncNow().blockingGet().pushed()).isEqualTo(1000);
     assertThat(store.property("source.items.token")).contains("1000");
     assertThat(client.syncNow().blockingGet().pushed()).isZero();

@@ -1,7 +1,7 @@
 package io.syncline.engine;
 
-import static io.syncline.engine.Fixtures.SCOPE;
 import static io.syncline.engine.Fixtures.assertConverged;
+import static io.syncline.engine.Fixtures.client;
 import static io.syncline.engine.Fixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,6 @@ import io.syncline.spi.RecordId;
 import io.syncline.spi.SyncRecord;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
-import io.syncline.testkit.LoopbackTransport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -25,16 +24,8 @@ class ConflictResolutionTest {
     MemoryStore sa = new MemoryStore("a");
     MemoryStore sb = new MemoryStore("b");
     SyncEngine server = engine("server", s, clock).resolver(resolver).build();
-    SyncEngine a =
-        engine("a", sa, clock)
-            .resolver(resolver)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
-    SyncEngine b =
-        engine("b", sb, clock)
-            .resolver(resolver)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine a = client("a", sa, clock, server).resolver(resolver).build();
+    SyncEngine b = client("b", sb, clock, server).resolver(resolver).build();
     return new Trio(server, a, b, s, sa, sb);
   }
 
@@ -159,10 +150,7 @@ class ConflictResolutionTest {
     MemoryStore s = new MemoryStore("s");
     SyncEngine server = engine("server", s, clock).resolver(keepLocal).build();
     MemoryStore sa = new MemoryStore("a");
-    SyncEngine a =
-        engine("a", sa, clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine a = client("a", sa, clock, server).build();
     server.collection("notes").putJson("x", "{\"v\":\"server\"}");
     clock.advance(Duration.ofSeconds(5));
     WriteReceipt newer = a.collection("notes").putJson("x", "{\"v\":\"a\"}");

@@ -2,6 +2,7 @@ package io.syncline.engine;
 
 import static io.syncline.engine.Fixtures.SCOPE;
 import static io.syncline.engine.Fixtures.assertConverged;
+import static io.syncline.engine.Fixtures.client;
 import static io.syncline.engine.Fixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,11 +35,7 @@ class ConvergenceTest {
     for (int i = 0; i < clients; i++) {
       MemoryStore store = new MemoryStore("client-" + i);
       stores.add(store);
-      engines.add(
-          engine("client-" + i, store, clock)
-              .resolver(resolver)
-              .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-              .build());
+      engines.add(client("client-" + i, store, clock, server).resolver(resolver).build());
     }
     for (int step = 0; step < 400; step++) {
       SyncEngine e = engines.get(rnd.nextInt(clients));
@@ -116,8 +113,7 @@ class ConvergenceTest {
   void tenOfflineEditsOfOneRecordTravelAsOneChange() {
     SyncEngine server = Fixtures.server(new MemoryStore(), clock);
     LoopbackTransport t = new LoopbackTransport(server.handler());
-    SyncEngine client =
-        engine("phone", new MemoryStore(), clock).peer(Peer.of("server", t, SCOPE)).build();
+    SyncEngine client = client("phone", new MemoryStore(), clock, t).build();
     for (int i = 1; i <= 10; i++) {
       client.collection("notes").putJson("todo", "{\"edit\":" + i + "}");
       clock.advance(Duration.ofSeconds(1));
@@ -134,8 +130,7 @@ class ConvergenceTest {
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = Fixtures.server(serverStore, clock);
     LoopbackTransport t = new LoopbackTransport(server.handler());
-    SyncEngine client =
-        engine("phone", new MemoryStore(), clock).peer(Peer.of("server", t, SCOPE)).build();
+    SyncEngine client = client("phone", new MemoryStore(), clock, t).build();
     client.collection("notes").putJson("a", "{}");
     client.syncNow().blockingGet();
     SyncResult again = client.syncNow().blockingGet();

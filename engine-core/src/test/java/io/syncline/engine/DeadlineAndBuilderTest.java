@@ -1,6 +1,6 @@
 package io.syncline.engine;
 
-import static io.syncline.engine.Fixtures.SCOPE;
+import static io.syncline.engine.Fixtures.client;
 import static io.syncline.engine.Fixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,10 +26,7 @@ class DeadlineAndBuilderTest {
     LoopbackTransport t = new LoopbackTransport(server.handler());
     t.setLatency(clock, Duration.ofSeconds(1)); // every exchange takes a second
     SyncEngine client =
-        engine("phone", new MemoryStore(), clock)
-            .batchLimits(100, 1 << 20)
-            .peer(Peer.of("server", t, SCOPE))
-            .build();
+        client("phone", new MemoryStore(), clock, t).batchLimits(100, 1 << 20).build();
     for (int i = 0; i < 1000; i++) {
       client.collection("notes").putJson("n" + i, "{}");
     }

@@ -2,7 +2,6 @@ package io.syncline.engine;
 
 import static io.syncline.engine.Fixtures.SCOPE;
 import static io.syncline.engine.Fixtures.assertConverged;
-import static io.syncline.engine.Fixtures.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.spi.RecordId;
@@ -20,7 +19,7 @@ class DeliveryFaultsTest {
   private final LoopbackTransport transport = new LoopbackTransport(server.handler());
 
   private SyncEngine client(SyncStore store) {
-    return engine("phone", store, clock).peer(Peer.of("server", transport, SCOPE)).build();
+    return Fixtures.client("phone", store, clock, transport).build();
   }
 
   private static void putNotes(SyncEngine e, int n) {
@@ -120,10 +119,7 @@ class DeliveryFaultsTest {
     // The server loses its data and starts over with a new store (a new epoch).
     MemoryStore freshServerStore = new MemoryStore("server-epoch-2");
     SyncEngine freshServer = Fixtures.server(freshServerStore, clock);
-    SyncEngine sameClient =
-        engine("phone", store, clock)
-            .peer(Peer.of("server", new LoopbackTransport(freshServer.handler()), SCOPE))
-            .build();
+    SyncEngine sameClient = Fixtures.client("phone", store, clock, freshServer).build();
     SyncResult r = sameClient.syncNow().blockingGet();
     assertThat(r.pushed()).isEqualTo(3);
     assertConverged(freshServerStore, store);
@@ -139,10 +135,7 @@ class DeliveryFaultsTest {
     MemoryStore backup = new MemoryStore("server-epoch");
     SyncEngine restored = Fixtures.server(backup, clock);
     restored.collection("notes").putJson("n0", "{\"i\":0}");
-    SyncEngine sameClient =
-        engine("phone", store, clock)
-            .peer(Peer.of("server", new LoopbackTransport(restored.handler()), SCOPE))
-            .build();
+    SyncEngine sameClient = Fixtures.client("phone", store, clock, restored).build();
     assertThat(sameClient.syncNow().blockingGet().isSuccess()).isTrue();
     assertThat(Fixtures.snapshot(backup)).hasSize(5);
   }

@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.syncline.spi.ApplyResult;
+import io.syncline.spi.Authorizer;
 import io.syncline.spi.RecordId;
 import io.syncline.spi.StoredRecord;
 import io.syncline.spi.SyncException;
+import io.syncline.spi.SyncRecord;
 import io.syncline.spi.SyncStore;
+import io.syncline.spi.SyncTransport;
 import io.syncline.spi.WriteSet;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
 import io.syncline.testkit.ForwardingStore;
+import io.syncline.testkit.LoopbackTransport;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /** Shared setup for engine tests: memory stores, loopback transports, a fake clock. */
 final class Fixtures {
@@ -32,6 +37,27 @@ final class Fixtures {
         .random(new Random(42))
         .ioScheduler(Schedulers.trampoline())
         .defaultScope(SCOPE);
+  }
+
+  /** A builder for an engine whose one peer, "server", is reached over {@code toServer}. */
+  static SyncEngine.Builder client(
+      String id, SyncStore store, FakeClock clock, SyncTransport toServer) {
+    return engine(id, store, clock).peer(Peer.of("server", toServer, SCOPE));
+  }
+
+  /** A builder for an engine whose one peer, "server", is {@code server} over a loopback. */
+  static SyncEngine.Builder client(String id, SyncStore store, FakeClock clock, SyncEngine server) {
+    return client(id, store, clock, new LoopbackTransport(server.handler()));
+  }
+
+  /** Lets every write through but those to the record whose key {@code key} holds at the time. */
+  static Authorizer refusingWritesTo(Supplier<String> key) {
+    return new Authorizer() {
+      @Override
+      public boolean canWrite(String principal, SyncRecord record) {
+        return !record.id().key().equals(key.get());
+      }
+    };
   }
 
   static SyncEngine server(SyncStore store, FakeClock clock) {

@@ -1,7 +1,7 @@
 package io.syncline.engine;
 
 import static io.syncline.engine.Fixtures.SCOPE;
-import static io.syncline.engine.Fixtures.engine;
+import static io.syncline.engine.Fixtures.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.schedulers.TestScheduler;
@@ -19,14 +19,8 @@ class LiveSyncTest {
 
   @Test
   void aChangeOnOneClientReachesAnotherFollowingLiveWithoutASyncCall() {
-    SyncEngine a =
-        engine("a", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
-    SyncEngine b =
-        engine("b", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine a = client("a", new MemoryStore(), clock, server).build();
+    SyncEngine b = client("b", new MemoryStore(), clock, server).build();
     b.startLive();
     a.collection("notes").putJson("hello", "{\"from\":\"a\"}");
     a.syncNow().blockingGet();
@@ -50,15 +44,11 @@ class LiveSyncTest {
     TestScheduler io = new TestScheduler();
     LoopbackTransport toServer = new LoopbackTransport(server.handler());
     toServer.setOffline(true);
-    SyncEngine a =
-        engine("a", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine a = client("a", new MemoryStore(), clock, server).build();
     SyncEngine b =
-        engine("b", new MemoryStore(), clock)
+        client("b", new MemoryStore(), clock, toServer)
             .ioScheduler(io)
             .retryPolicy(RetryPolicy.builder().initialDelay(Duration.ofSeconds(1)).build())
-            .peer(Peer.of("server", toServer, SCOPE))
             .build();
     b.startLive();
     toServer.setOffline(false);
@@ -74,11 +64,8 @@ class LiveSyncTest {
   void aLivePageIsAppliedAsItArrivesWithoutPullingItAgain() {
     MemoryStore bStore = new MemoryStore();
     LoopbackTransport bToServer = new LoopbackTransport(server.handler());
-    SyncEngine a =
-        engine("a", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
-    SyncEngine b = engine("b", bStore, clock).peer(Peer.of("server", bToServer, SCOPE)).build();
+    SyncEngine a = client("a", new MemoryStore(), clock, server).build();
+    SyncEngine b = client("b", bStore, clock, bToServer).build();
     b.syncNow().blockingGet(); // first contact: b learns the server's feed
     int pullsBefore = bToServer.deliveredPulls().size();
     b.startLive();
@@ -102,11 +89,8 @@ class LiveSyncTest {
   void aPageThatDoesNotStartAtTheStoredCursorIsPulledInstead() {
     MemoryStore bStore = new MemoryStore();
     LoopbackTransport bToServer = new LoopbackTransport(server.handler());
-    SyncEngine a =
-        engine("a", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
-    SyncEngine b = engine("b", bStore, clock).peer(Peer.of("server", bToServer, SCOPE)).build();
+    SyncEngine a = client("a", new MemoryStore(), clock, server).build();
+    SyncEngine b = client("b", bStore, clock, bToServer).build();
     // b never synced: its stream starts from 0 but its checkpoint holds no epoch of the server
     // yet, so the first page cannot be applied as it stands and b pulls (and learns the epoch).
     b.startLive();

@@ -1,7 +1,7 @@
 package io.syncline.engine;
 
 import static io.syncline.engine.Fixtures.SCOPE;
-import static io.syncline.engine.Fixtures.engine;
+import static io.syncline.engine.Fixtures.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.spi.CallContext;
@@ -12,7 +12,6 @@ import io.syncline.spi.LiveListener;
 import io.syncline.spi.LiveRequest;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
-import io.syncline.testkit.LoopbackTransport;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,10 +40,7 @@ class LiveTest {
         server.handler().live(CallContext.IN_PROCESS, new LiveRequest("b", SCOPE, 0), listener);
     assertThat(received).extracting(c -> c.id().key()).containsExactly("before");
 
-    SyncEngine a =
-        engine("a", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine a = client("a", new MemoryStore(), clock, server).build();
     a.collection("notes").putJson("from-a", "{}");
     a.syncNow().blockingGet();
     server.collection("notes").putJson("from-server", "{}");
@@ -53,10 +49,7 @@ class LiveTest {
         .containsExactly("before", "from-a", "from-server");
 
     // A change pushed by the subscriber itself is not streamed back to it.
-    SyncEngine b =
-        engine("b", new MemoryStore(), clock)
-            .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
-            .build();
+    SyncEngine b = client("b", new MemoryStore(), clock, server).build();
     b.collection("notes").putJson("from-b", "{}");
     b.syncNow().blockingGet();
     assertThat(received).hasSize(3);

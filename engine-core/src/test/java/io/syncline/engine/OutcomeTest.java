@@ -1,18 +1,16 @@
 package io.syncline.engine;
 
-import static io.syncline.engine.Fixtures.SCOPE;
 import static io.syncline.engine.Fixtures.engine;
+import static io.syncline.engine.Fixtures.refusingWritesTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.observers.TestObserver;
 import io.reactivex.rxjava3.schedulers.TestScheduler;
 import io.syncline.engine.internal.RxSyncScheduler;
-import io.syncline.spi.Authorizer;
 import io.syncline.spi.Outcome;
 import io.syncline.spi.QuarantinedChange;
 import io.syncline.spi.RecordId;
 import io.syncline.spi.SyncException;
-import io.syncline.spi.SyncRecord;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
 import io.syncline.testkit.LoopbackTransport;
@@ -26,20 +24,12 @@ class OutcomeTest {
   private final MemoryStore serverStore = new MemoryStore("server-epoch");
   private volatile String forbiddenKey = "n2";
   private final SyncEngine server =
-      engine("server", serverStore, clock)
-          .authorizer(
-              new Authorizer() {
-                @Override
-                public boolean canWrite(String principal, SyncRecord record) {
-                  return !record.id().key().equals(forbiddenKey);
-                }
-              })
-          .build();
+      engine("server", serverStore, clock).authorizer(refusingWritesTo(() -> forbiddenKey)).build();
   private final LoopbackTransport transport = new LoopbackTransport(server.handler());
   private final TestScheduler virtual = new TestScheduler();
 
   private SyncEngine.Builder client(MemoryStore store) {
-    return engine("phone", store, clock).peer(Peer.of("server", transport, SCOPE));
+    return Fixtures.client("phone", store, clock, transport);
   }
 
   /** Moves the engine's clock and the virtual scheduler together. */

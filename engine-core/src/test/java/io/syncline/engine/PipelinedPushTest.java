@@ -1,14 +1,14 @@
 package io.syncline.engine;
 
 import static io.syncline.engine.Fixtures.SCOPE;
+import static io.syncline.engine.Fixtures.client;
 import static io.syncline.engine.Fixtures.engine;
+import static io.syncline.engine.Fixtures.refusingWritesTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.spi.Authorizer;
 import io.syncline.spi.Outcome;
 import io.syncline.spi.PushRequest;
 import io.syncline.spi.RecordId;
-import io.syncline.spi.SyncRecord;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.FakeClock;
 import io.syncline.testkit.LoopbackTransport;
@@ -30,15 +30,7 @@ class PipelinedPushTest {
   private final MemoryStore serverStore = new MemoryStore("server-epoch");
   private volatile String forbiddenKey = "none";
   private final SyncEngine server =
-      engine("server", serverStore, clock)
-          .authorizer(
-              new Authorizer() {
-                @Override
-                public boolean canWrite(String principal, SyncRecord record) {
-                  return !record.id().key().equals(forbiddenKey);
-                }
-              })
-          .build();
+      engine("server", serverStore, clock).authorizer(refusingWritesTo(() -> forbiddenKey)).build();
   private final LoopbackTransport transport = new LoopbackTransport(server.handler());
   private final MemoryStore clientStore = new MemoryStore("client-epoch");
   private SyncEngine client;
@@ -46,11 +38,7 @@ class PipelinedPushTest {
   @BeforeEach
   void setUp() {
     transport.setPushWindow(4);
-    client =
-        engine("phone", clientStore, clock)
-            .batchLimits(BATCH, 1L << 20)
-            .peer(Peer.of("server", transport, SCOPE))
-            .build();
+    client = client("phone", clientStore, clock, transport).batchLimits(BATCH, 1L << 20).build();
     for (int i = 0; i < RECORDS; i++) {
       client.collection("notes").putJson(key(i), "{\"i\":" + i + "}");
     }

@@ -1,7 +1,6 @@
 package io.syncline.engine;
 
-import static io.syncline.engine.Fixtures.SCOPE;
-import static io.syncline.engine.Fixtures.engine;
+import static io.syncline.engine.Fixtures.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reactivex.rxjava3.observers.TestObserver;
@@ -19,8 +18,7 @@ class RecordStateTest {
   private final MemoryStore serverStore = new MemoryStore();
   private final SyncEngine server = Fixtures.server(serverStore, clock);
   private final LoopbackTransport transport = new LoopbackTransport(server.handler());
-  private final SyncEngine client =
-      engine("phone", new MemoryStore(), clock).peer(Peer.of("server", transport, SCOPE)).build();
+  private final SyncEngine client = client("phone", new MemoryStore(), clock, transport).build();
 
   record Contact(String name, String phone) {}
 
