@@ -118,20 +118,6 @@ public final class PouchDbBench {
     throw new IllegalStateException("pouchdb/replicate.js not found from the working directory");
   }
 
-  /** Whether {@code node} runs. */
-  public static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   private static Side pouch(Path script, int records, int batch, int noops, int timeoutSeconds)
       throws Exception {
     Path dir = Files.createTempDirectory("syncline-pouchdb");

@@ -3,6 +3,7 @@ package io.syncline.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.syncline.testkit.Commands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class BenchSmokeTest {
   @Test
   void pouchDbRunsSideBySideWithTheSameRecords() throws Exception {
     // CI (.ci/run) installs node and runs npm ci in bench/pouchdb before the build.
-    assumeTrue(PouchDbBench.nodeAvailable(), "node is not installed");
+    assumeTrue(Commands.available("node"), "node is not installed");
     PouchDbBench.Result r = PouchDbBench.run(pg.db(), "smoke", 1000, 250, 3, 1, 300);
 
     for (PouchDbBench.Side side : new PouchDbBench.Side[] {r.syncline(), r.pouchdb()}) {

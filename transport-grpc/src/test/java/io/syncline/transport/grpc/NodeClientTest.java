@@ -11,6 +11,7 @@ import io.syncline.engine.SyncEngine;
 import io.syncline.spi.Clock;
 import io.syncline.spi.RecordId;
 import io.syncline.store.memory.MemoryStore;
+import io.syncline.testkit.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,18 +44,6 @@ class NodeClientTest {
       throw new IOException(String.join(" ", command) + " failed:\n" + out);
     }
     return out;
-  }
-
-  private static boolean available(String tool) {
-    try {
-      run(Map.of(), 60, tool, "--version");
-      return true;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /**
@@ -90,7 +79,7 @@ class NodeClientTest {
   @Test
   void aNodeClientWrittenFromTheProtoSyncsAlongsideAJavaClient() throws Exception {
     assumeTrue(
-        available("node") && available("npm"),
+        Commands.available("node") && Commands.available("npm"),
         "node or npm is not on the PATH: the Node gRPC client test is skipped");
     assumeTrue(
         installNodePackages(),

@@ -11,7 +11,7 @@ import io.syncline.engine.SyncEngine;
 import io.syncline.spi.Clock;
 import io.syncline.spi.RecordId;
 import io.syncline.store.memory.MemoryStore;
-import java.io.IOException;
+import io.syncline.testkit.Commands;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,22 +26,10 @@ import org.junit.jupiter.api.Test;
 class NodeClientTest {
   private static final Path SCRIPT = Path.of("scripts", "sync-with-node.mjs");
 
-  private static boolean nodeAvailable() {
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   @Test
   void aNodeClientFollowingTheDocPushesAndPullsAlongsideAJavaClient() throws Exception {
-    assumeTrue(nodeAvailable(), "node is not on the PATH: the Node client test is skipped");
+    assumeTrue(
+        Commands.available("node"), "node is not on the PATH: the Node client test is skipped");
     assertThat(Files.isRegularFile(SCRIPT)).as("script %s", SCRIPT.toAbsolutePath()).isTrue();
 
     // Real clocks: the script stamps versions with Date.now().
