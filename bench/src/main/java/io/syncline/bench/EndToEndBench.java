@@ -114,7 +114,7 @@ public final class EndToEndBench {
       double rawSqlite = records / (RawHops.sqlite(dir.resolve("raw.db"), records, batch) / 1e9);
       double rawPostgres = records / (RawHops.postgres(pg, records, batch) / 1e9);
       List<byte[]> messages = RawHops.pushMessages(records, batch);
-      RawHops.Stream raw = RawHops.grpc(messages);
+      RawHops.Stream raw = RawHops.grpc(messages, 1, true);
       messages = null;
       double rawGrpc = records / (raw.nanos() / 1e9);
       Trip.Figures f = Trip.run(pg.db(), dir, records, batch, noops, timeout, live);

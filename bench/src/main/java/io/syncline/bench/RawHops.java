@@ -152,11 +152,12 @@ public final class RawHops {
   public record Stream(long nanos, long wireBytes) {}
 
   /**
-   * Sends {@code messages} on one bidirectional gRPC stream through a byte-counting relay to a
-   * server that acknowledges each message without decoding it, one message in flight (the
-   * protocol's own exchange pattern).
+   * Sends {@code messages} on one bidirectional gRPC stream to a server that acknowledges each
+   * message without decoding it, with at most {@code window} unacknowledged (1 is the protocol's
+   * own exchange pattern); through a byte-counting relay if {@code relayed}, else straight to the
+   * server (and the wire bytes are 0).
    */
-  public static Stream grpc(List<byte[]> messages) throws Exception {
+  public static Stream grpc(List<byte[]> messages, int window, boolean relayed) throws Exception {
     byte[] ack = new byte[8];
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("bench.Raw")
@@ -185,8 +186,11 @@ public final class RawHops {
             .maxInboundMessageSize(64 << 20)
             .build()
             .start();
-    ByteCountingRelay relay = ByteCountingRelay.start(server.getPort());
-    ManagedChannel channel = NettyChannelBuilder.forTarget(relay.target()).usePlaintext().build();
+    ByteCountingRelay relay = relayed ? ByteCountingRelay.start(server.getPort()) : null;
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(relayed ? relay.target() : "127.0.0.1:" + server.getPort())
+            .usePlaintext()
+            .build();
     try {
       BlockingQueue<Object> acks = new LinkedBlockingQueue<>();
       ClientResponseObserver<byte[], byte[]> observer =
@@ -210,19 +214,33 @@ public final class RawHops {
       long start = System.nanoTime();
       StreamObserver<byte[]> requests =
           ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW, CallOptions.DEFAULT), observer);
+      int outstanding = 0;
       for (byte[] m : messages) {
-        requests.onNext(m);
-        Object a = acks.poll(60, TimeUnit.SECONDS);
-        if (!(a instanceof byte[])) {
-          throw new IllegalStateException("raw stream failed: " + a);
+        if (outstanding == window) {
+          awaitAck(acks);
+          outstanding--;
         }
+        requests.onNext(m);
+        outstanding++;
+      }
+      for (; outstanding > 0; outstanding--) {
+        awaitAck(acks);
       }
       requests.onCompleted();
-      return new Stream(System.nanoTime() - start, relay.totalBytes());
+      return new Stream(System.nanoTime() - start, relayed ? relay.totalBytes() : 0);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      relay.close();
+      if (relayed) {
+        relay.close();
+      }
+    }
+  }
+
+  private static void awaitAck(BlockingQueue<Object> acks) throws InterruptedException {
+    Object a = acks.poll(60, TimeUnit.SECONDS);
+    if (!(a instanceof byte[])) {
+      throw new IllegalStateException("raw stream failed: " + a);
     }
   }
 }

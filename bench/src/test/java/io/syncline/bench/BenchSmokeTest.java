@@ -46,6 +46,17 @@ class BenchSmokeTest {
   }
 
   @Test
+  void grpcThroughputReportsTheEngineAndTheRawStream() throws Exception {
+    GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 100);
+    assertThat(r.grpc()).isPositive();
+    assertThat(r.raw()).isPositive();
+    assertThat(r.rawWindowed()).isPositive();
+    assertThat(GrpcThroughputBench.format(r))
+        .contains("raw gRPC stream")
+        .contains("engine over gRPC");
+  }
+
+  @Test
   void memoryRunCompletesInASmallHeap() throws Exception {
     MemoryBench.Result r = MemoryBench.run(pg.db(), "smoke", 20_000, "128m", 1000, 300, false);
 

@@ -1,16 +1,5 @@
-package io.syncline.transport.grpc.bench;
+package io.syncline.bench;
 
-import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.ServerCalls;
-import io.grpc.stub.StreamObserver;
 import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.syncline.engine.Peer;
 import io.syncline.engine.SyncEngine;
@@ -24,18 +13,11 @@ import io.syncline.transport.grpc.GrpcServerLimits;
 import io.syncline.transport.grpc.GrpcSyncServer;
 import io.syncline.transport.grpc.GrpcSyncTransport;
 import io.syncline.transport.grpc.internal.BatchCodec;
-import io.syncline.transport.grpc.internal.Methods;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Push throughput, client to server, in changes per second: the engine over gRPC on 127.0.0.1
@@ -47,11 +29,11 @@ import java.util.concurrent.TimeUnit;
  * stores cost on top of gRPC itself. Medians of several runs after a warm-up.
  *
  * <pre>
- * mvn -f transport-grpc/pom.xml test-compile exec:java@bench -Dexec.args="1000000 3"
+ * mvn -B -pl bench -am package -DskipTests exec:exec@grpc-throughput -Dbench.args="changes=1000000 runs=3"
  * </pre>
  *
- * Arguments: changes per run (default 1 000 000), measured runs (default 3), batch size (default
- * 1000).
+ * The execution runs it with a fixed heap ({@code -Xms3g -Xmx3g}) and the default collector (G1);
+ * {@code -Dbench.jvmArgs=...} adds JVM options, such as a flight recording.
  */
 public final class GrpcThroughputBench {
   private static final String SCOPE = "bench";
@@ -77,62 +59,16 @@ public final class GrpcThroughputBench {
 
   private GrpcThroughputBench() {}
 
-  /** The measuring JVM's settings: a fixed heap, the default collector (G1). */
-  static final List<String> JVM_FLAGS = List.of("-Xms3g", "-Xmx3g");
-
   /**
-   * Runs the benchmark in a JVM of its own ({@link #JVM_FLAGS}, plus any flags in the system
-   * property {@code bench.jvmArgs}, such as a flight recording), so that neither Maven's code in
-   * the same process nor its heap settings weigh on the figures; {@code --here} runs it in this
-   * one.
+   * Runs the benchmark. Arguments: {@code changes} per run (1,000,000), measured {@code runs} (3),
+   * {@code batch} size (1,000).
    */
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("--here")) {
-      measure(java.util.Arrays.copyOfRange(args, 1, args.length));
-      return;
-    }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
-    String extra = System.getProperty("bench.jvmArgs", "").trim();
-    if (!extra.isEmpty()) {
-      command.addAll(List.of(extra.split("\\s+")));
-    }
-    command.add("-cp");
-    command.add(classPath());
-    command.add(GrpcThroughputBench.class.getName());
-    command.add("--here");
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).inheritIO().start();
-    int exit = p.waitFor();
-    if (exit != 0) {
-      throw new IllegalStateException("benchmark JVM exited with " + exit);
-    }
-  }
-
-  /** The class path this class was loaded from (Maven's exec plugin uses a class loader). */
-  private static String classPath() {
-    List<String> entries = new ArrayList<>();
-    for (ClassLoader l = GrpcThroughputBench.class.getClassLoader(); l != null; l = l.getParent()) {
-      if (l instanceof java.net.URLClassLoader u) {
-        for (java.net.URL url : u.getURLs()) {
-          try {
-            entries.add(Path.of(url.toURI()).toString());
-          } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }
-    }
-    return entries.isEmpty()
-        ? System.getProperty("java.class.path")
-        : String.join(java.io.File.pathSeparator, entries);
-  }
-
-  private static void measure(String[] args) throws Exception {
-    int changes = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+  public static void main(String[] argv) throws Exception {
+    Args args = Args.parse(argv);
+    int changes = args.integer("changes", 1_000_000);
+    int runs = args.integer("runs", 3);
+    int batch = args.integer("batch", 1000);
+    args.checkAllUsed();
     System.out.println(format(run(changes, runs, batch)));
   }
 
@@ -141,7 +77,7 @@ public final class GrpcThroughputBench {
     return String.format(
         Locale.ROOT,
         "push throughput, %d changes per run in batches of %d, median of %d runs"
-            + " (memory stores, 127.0.0.1, JVM %s)%n"
+            + " (memory stores, 127.0.0.1, heap %d MiB)%n"
             + "%-34s %14s %10s%n"
             + "%-34s %14.0f %10.2f%n"
             + "%-34s %14.0f %10.2f%n"
@@ -150,7 +86,7 @@ public final class GrpcThroughputBench {
         r.changes(),
         r.batch(),
         r.runs(),
-        String.join(" ", JVM_FLAGS),
+        Runtime.getRuntime().maxMemory() >> 20,
         "transport",
         "changes/s",
         "ratio",
@@ -190,14 +126,13 @@ public final class GrpcThroughputBench {
       }
     }
     return new Result(
-        changes, runs, batch, median(grpc), median(raw), median(rawWindowed), median(inProcess));
-  }
-
-  private static double median(List<Double> xs) {
-    List<Double> sorted = new ArrayList<>(xs);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        changes,
+        runs,
+        batch,
+        Stats.median(grpc),
+        Stats.median(raw),
+        Stats.median(rawWindowed),
+        Stats.median(inProcess));
   }
 
   private static SyncEngine.Builder engine(String id, MemoryStore store) {
@@ -224,8 +159,10 @@ public final class GrpcThroughputBench {
       batches.add(BatchCodec.encode(new PushRequest("client", SCOPE, "b" + n++, page.changes())));
       cursor = page.nextCursor();
     }
-    double raw = changes / (rawStream(batches, 1) / 1e9);
-    double rawWindowed = changes / (rawStream(batches, WINDOW) / 1e9);
+    settle();
+    double raw = changes / (RawHops.grpc(batches, 1, false).nanos() / 1e9);
+    settle();
+    double rawWindowed = changes / (RawHops.grpc(batches, WINDOW, false).nanos() / 1e9);
 
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
@@ -303,95 +240,5 @@ public final class GrpcThroughputBench {
    */
   private static void settle() {
     System.gc();
-  }
-
-  private static void awaitAck(BlockingQueue<Object> acks) throws InterruptedException {
-    Object a = acks.poll(30, TimeUnit.SECONDS);
-    if (!(a instanceof byte[])) {
-      throw new IllegalStateException("raw stream failed: " + a);
-    }
-  }
-
-  private static final MethodDescriptor<byte[], byte[]> RAW =
-      MethodDescriptor.<byte[], byte[]>newBuilder(Methods.BYTES, Methods.BYTES)
-          .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-          .setFullMethodName("bench.Raw/Push")
-          .build();
-
-  /** Sends every batch on one stream with at most {@code window} unacknowledged; nanoseconds. */
-  private static long rawStream(List<byte[]> batches, int window) throws Exception {
-    byte[] ack = new byte[8];
-    ServerServiceDefinition service =
-        ServerServiceDefinition.builder("bench.Raw")
-            .addMethod(
-                RAW,
-                ServerCalls.asyncBidiStreamingCall(
-                    (StreamObserver<byte[]> out) ->
-                        new StreamObserver<byte[]>() {
-                          @Override
-                          public void onNext(byte[] message) {
-                            out.onNext(ack);
-                          }
-
-                          @Override
-                          public void onError(Throwable t) {}
-
-                          @Override
-                          public void onCompleted() {
-                            out.onCompleted();
-                          }
-                        }))
-            .build();
-    Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(service)
-            .maxInboundMessageSize(64 << 20)
-            .build()
-            .start();
-    ManagedChannel channel =
-        NettyChannelBuilder.forTarget("127.0.0.1:" + server.getPort()).usePlaintext().build();
-    try {
-      BlockingQueue<Object> acks = new LinkedBlockingQueue<>();
-      ClientResponseObserver<byte[], byte[]> observer =
-          new ClientResponseObserver<>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<byte[]> requests) {}
-
-            @Override
-            public void onNext(byte[] value) {
-              acks.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              acks.add(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          };
-      settle();
-      long start = System.nanoTime();
-      StreamObserver<byte[]> requests =
-          ClientCalls.asyncBidiStreamingCall(
-              channel.newCall(RAW, io.grpc.CallOptions.DEFAULT), observer);
-      int outstanding = 0;
-      for (byte[] b : batches) {
-        if (outstanding == window) {
-          awaitAck(acks);
-          outstanding--;
-        }
-        requests.onNext(b);
-        outstanding++;
-      }
-      for (; outstanding > 0; outstanding--) {
-        awaitAck(acks);
-      }
-      requests.onCompleted();
-      return System.nanoTime() - start;
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
   }
 }
