@@ -9,6 +9,31 @@ import java.util.RandomAccess;
 final class Checks {
   private Checks() {}
 
+  /**
+   * The last few identifiers found valid, by identity. The names of a record (collection, scope,
+   * replica, the peer it came from) are mostly shared strings that every record of a batch carries,
+   * and each value built from them checks them again. Threads share the slots without locking,
+   * which is safe: a string found here was checked by some thread, and strings are immutable.
+   */
+  private static final String[] recent = new String[8];
+
+  private static int nextSlot;
+
+  private static boolean recentlyValid(String value) {
+    for (String s : recent) {
+      if (s == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void remember(String value) {
+    int slot = nextSlot;
+    recent[slot] = value;
+    nextSlot = (slot + 1) & (recent.length - 1);
+  }
+
   static <T> T notNull(T value, String name) {
     if (value == null) {
       throw new NullPointerException(name + " == null");
@@ -23,6 +48,9 @@ final class Checks {
    */
   static String identifier(String value, String name, int max) {
     notNull(value, name);
+    if (value.length() <= max && recentlyValid(value)) {
+      return value;
+    }
     if (value.isEmpty() || value.length() > max) {
       throw new IllegalArgumentException(
           name + " must have 1 to " + max + " characters: \"" + abbreviate(value) + "\"");
@@ -48,6 +76,7 @@ final class Checks {
                 + "\"");
       }
     }
+    remember(value);
     return value;
   }
 

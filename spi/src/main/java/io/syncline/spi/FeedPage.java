@@ -24,7 +24,7 @@ public record FeedPage(List<Change> changes, long nextCursor, boolean hasMore) {
     changes = Checks.immutableList(changes, "changes");
     Checks.nonNegative(nextCursor, "nextCursor");
     long prev = Long.MIN_VALUE;
-    Set<RecordId> ids = new HashSet<>();
+    Set<RecordId> ids = new HashSet<>(changes.size() * 2);
     for (Change c : changes) {
       if (c.seq() <= prev) {
         throw new IllegalArgumentException("changes not in strictly increasing seq order");

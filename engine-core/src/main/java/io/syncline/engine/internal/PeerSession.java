@@ -162,8 +162,9 @@ public final class PeerSession {
   /**
    * A page of the local feed on its way to the peer. {@code changes} is empty for a page that held
    * only changes the peer sent us: it just moves the cursor once the pages before it are through.
+   * {@code bytes} is the changes' approximate size, summed while they were just read.
    */
-  private record InFlight(List<Change> changes, long nextCursor, String batchId) {}
+  private record InFlight(List<Change> changes, long nextCursor, String batchId, long bytes) {}
 
   /**
    * Pushes the feed past the push cursor. With a connection that carries several pushes at once, up
@@ -194,7 +195,8 @@ public final class PeerSession {
             new InFlight(
                 page.changes(),
                 page.nextCursor(),
-                replica.replicaId() + "/" + scope + "/" + readCursor + "-" + page.nextCursor());
+                replica.replicaId() + "/" + scope + "/" + readCursor + "-" + page.nextCursor(),
+                approximateBytes(page.changes()));
         if (window > 1 && !f.changes().isEmpty()) {
           conn.sendPush(new PushRequest(replica.replicaId(), scope, f.batchId(), f.changes()));
         }
@@ -215,7 +217,7 @@ public final class PeerSession {
               ? conn.awaitPush()
               : conn.push(new PushRequest(replica.replicaId(), scope, f.batchId(), f.changes()));
       if (o instanceof Outcome.Success) {
-        current = acknowledged(scope, current, f, f.changes());
+        current = acknowledged(scope, current, f, f.changes(), f.bytes());
         continue;
       }
       // The sends behind this batch are void: settle it alone, then read again from the cursor.
@@ -232,12 +234,16 @@ public final class PeerSession {
 
   private record Settled(Checkpoint checkpoint, Result result) {}
 
-  /** Records the peer's acknowledgement of {@code sent}, the rest of the page {@code f}. */
-  private Checkpoint acknowledged(String scope, Checkpoint current, InFlight f, List<Change> sent) {
+  /**
+   * Records the peer's acknowledgement of {@code sent}, the rest of the page {@code f}, of {@code
+   * bytes} approximate bytes.
+   */
+  private Checkpoint acknowledged(
+      String scope, Checkpoint current, InFlight f, List<Change> sent, long bytes) {
     Checkpoint next = current.withPushCursor(f.nextCursor());
     replica.pushAcknowledged(next, sent);
     pushed += sent.size();
-    sizer.onSuccess(sent.size(), approximateBytes(sent));
+    sizer.onSuccess(sent.size(), bytes);
     notifyPushed(scope, sent.size());
     return next;
   }
@@ -254,7 +260,7 @@ public final class PeerSession {
     Outcome o = first;
     while (true) {
       if (o instanceof Outcome.Success) {
-        return new Settled(acknowledged(scope, current, f, batch), null);
+        return new Settled(acknowledged(scope, current, f, batch, approximateBytes(batch)), null);
       } else if (o instanceof Outcome.TooLarge t) {
         if (batch.size() > 1) {
           sizer.onTooLarge(batch.size(), approximateBytes(batch), t.maxChanges());

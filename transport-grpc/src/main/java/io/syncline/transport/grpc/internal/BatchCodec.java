@@ -1,6 +1,5 @@
 package io.syncline.transport.grpc.internal;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.syncline.spi.Change;
@@ -11,7 +10,11 @@ import io.syncline.spi.RecordId;
 import io.syncline.spi.SyncRecord;
 import io.syncline.spi.Version;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,32 +61,30 @@ public final class BatchCodec {
 
   /** {@code request} as a {@code PushBatch} message. */
   public static byte[] encode(PushRequest request) {
-    List<Change> changes = request.changes();
-    int[] recordSizes = new int[changes.size()];
+    Encoder e = new Encoder(request.changes());
     int size =
         stringSize(PUSH_SENDER, request.senderId())
             + stringSize(PUSH_SCOPE, request.scope())
             + stringSize(PUSH_BATCH_ID, request.batchId())
-            + changesSize(PUSH_CHANGES, changes, recordSizes);
+            + e.size(PUSH_CHANGES);
     byte[] out = new byte[size];
     CodedOutputStream o = CodedOutputStream.newInstance(out);
     try {
       writeString(o, PUSH_SENDER, request.senderId());
       writeString(o, PUSH_SCOPE, request.scope());
       writeString(o, PUSH_BATCH_ID, request.batchId());
-      writeChanges(o, PUSH_CHANGES, changes, recordSizes);
+      e.write(o, PUSH_CHANGES);
       o.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new IllegalStateException("push batch size miscounted", e);
+    } catch (IOException ex) {
+      throw new IllegalStateException("push batch size miscounted", ex);
     }
     return out;
   }
 
   /** {@code page} as a {@code FeedPage} message. */
   public static byte[] encode(FeedPage page) {
-    List<Change> changes = page.changes();
-    int[] recordSizes = new int[changes.size()];
-    int size = changesSize(PAGE_CHANGES, changes, recordSizes);
+    Encoder e = new Encoder(page.changes());
+    int size = e.size(PAGE_CHANGES);
     if (page.nextCursor() != 0) {
       size += CodedOutputStream.computeInt64Size(PAGE_NEXT_CURSOR, page.nextCursor());
     }
@@ -93,7 +94,7 @@ public final class BatchCodec {
     byte[] out = new byte[size];
     CodedOutputStream o = CodedOutputStream.newInstance(out);
     try {
-      writeChanges(o, PAGE_CHANGES, changes, recordSizes);
+      e.write(o, PAGE_CHANGES);
       if (page.nextCursor() != 0) {
         o.writeInt64(PAGE_NEXT_CURSOR, page.nextCursor());
       }
@@ -101,34 +102,110 @@ public final class BatchCodec {
         o.writeBool(PAGE_HAS_MORE, true);
       }
       o.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new IllegalStateException("feed page size miscounted", e);
+    } catch (IOException ex) {
+      throw new IllegalStateException("feed page size miscounted", ex);
     }
     return out;
   }
 
-  private static int changesSize(int field, List<Change> changes, int[] recordSizes) {
-    int size = 0;
-    for (int i = 0; i < recordSizes.length; i++) {
-      Change c = changes.get(i);
-      int record = recordSize(c.record());
-      recordSizes[i] = record;
-      size += nested(field, changeSize(record, c.seq()));
+  /**
+   * Writes a list of changes as repeated {@code Change} fields in two passes: sizes first (protobuf
+   * puts each nested message's length before it), then bytes. Each key is turned into UTF-8 once,
+   * in the first pass; the collection, scope and replica names repeat from record to record, so
+   * each distinct one is turned into UTF-8 once per message.
+   */
+  private static final class Encoder {
+    private final List<Change> changes;
+    private final byte[][] keys;
+    private final int[] recordSizes;
+    private final Name collection = new Name();
+    private final Name scope = new Name();
+    private final Name replica = new Name();
+
+    Encoder(List<Change> changes) {
+      this.changes = changes;
+      this.keys = new byte[changes.size()][];
+      this.recordSizes = new int[changes.size()];
     }
-    return size;
+
+    /**
+     * The bytes of all the changes as repeated {@code field}; computes what {@link #write} needs.
+     */
+    int size(int field) {
+      int size = 0;
+      for (int i = 0; i < keys.length; i++) {
+        Change c = changes.get(i);
+        SyncRecord r = c.record();
+        byte[] key = r.id().key().getBytes(StandardCharsets.UTF_8);
+        keys[i] = key;
+        int record =
+            collection.of(r.id().collection()).size(RECORD_COLLECTION)
+                + bytesSize(RECORD_KEY, key.length)
+                + scope.of(r.scope()).size(RECORD_SCOPE)
+                + nested(RECORD_VERSION, versionSize(r.version()))
+                + (r.deleted() ? CodedOutputStream.computeBoolSize(RECORD_DELETED, true) : 0)
+                + bytesSize(RECORD_PAYLOAD, r.payload().size())
+                + bytesSize(RECORD_META, r.meta().size());
+        recordSizes[i] = record;
+        size += nested(field, changeSize(record, c.seq()));
+      }
+      return size;
+    }
+
+    private int versionSize(Version v) {
+      return (v.stamp() != 0 ? CodedOutputStream.computeInt64Size(VERSION_STAMP, v.stamp()) : 0)
+          + replica.of(v.replicaId()).size(VERSION_REPLICA);
+    }
+
+    /** Writes the changes measured by {@link #size}. */
+    void write(CodedOutputStream o, int field) throws IOException {
+      for (int i = 0; i < keys.length; i++) {
+        Change c = changes.get(i);
+        SyncRecord r = c.record();
+        Version v = r.version();
+        int record = recordSizes[i];
+        o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(changeSize(record, c.seq()));
+        o.writeTag(CHANGE_RECORD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(record);
+        collection.of(r.id().collection()).write(o, RECORD_COLLECTION);
+        writeBytes(o, RECORD_KEY, keys[i]);
+        scope.of(r.scope()).write(o, RECORD_SCOPE);
+        o.writeTag(RECORD_VERSION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(versionSize(v));
+        if (v.stamp() != 0) {
+          o.writeInt64(VERSION_STAMP, v.stamp());
+        }
+        replica.of(v.replicaId()).write(o, VERSION_REPLICA);
+        if (r.deleted()) {
+          o.writeBool(RECORD_DELETED, true);
+        }
+        writePayload(o, RECORD_PAYLOAD, r.payload());
+        writePayload(o, RECORD_META, r.meta());
+        o.writeInt64(CHANGE_SEQ, c.seq());
+      }
+    }
   }
 
-  private static void writeChanges(
-      CodedOutputStream o, int field, List<Change> changes, int[] recordSizes) throws IOException {
-    for (int i = 0; i < recordSizes.length; i++) {
-      Change c = changes.get(i);
-      int record = recordSizes[i];
-      o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeUInt32NoTag(changeSize(record, c.seq()));
-      o.writeTag(CHANGE_RECORD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeUInt32NoTag(record);
-      writeRecord(o, c.record());
-      o.writeInt64(CHANGE_SEQ, c.seq());
+  /** The UTF-8 bytes of the last name seen in one field, kept while the next record repeats it. */
+  private static final class Name {
+    private String last;
+    private byte[] utf8;
+
+    Name of(String s) {
+      if (s != last) {
+        last = s;
+        utf8 = s.getBytes(StandardCharsets.UTF_8);
+      }
+      return this;
+    }
+
+    int size(int field) {
+      return bytesSize(field, utf8.length);
+    }
+
+    void write(CodedOutputStream o, int field) throws IOException {
+      writeBytes(o, field, utf8);
     }
   }
 
@@ -137,44 +214,16 @@ public final class BatchCodec {
     return nested(CHANGE_RECORD, recordSize) + CodedOutputStream.computeInt64Size(CHANGE_SEQ, seq);
   }
 
-  private static int versionSize(Version v) {
-    return (v.stamp() != 0 ? CodedOutputStream.computeInt64Size(VERSION_STAMP, v.stamp()) : 0)
-        + stringSize(VERSION_REPLICA, v.replicaId());
-  }
-
-  private static int recordSize(SyncRecord r) {
-    return stringSize(RECORD_COLLECTION, r.id().collection())
-        + stringSize(RECORD_KEY, r.id().key())
-        + stringSize(RECORD_SCOPE, r.scope())
-        + nested(RECORD_VERSION, versionSize(r.version()))
-        + (r.deleted() ? CodedOutputStream.computeBoolSize(RECORD_DELETED, true) : 0)
-        + bytesSize(RECORD_PAYLOAD, r.payload())
-        + bytesSize(RECORD_META, r.meta());
-  }
-
-  private static void writeRecord(CodedOutputStream o, SyncRecord r) throws IOException {
-    Version v = r.version();
-    writeString(o, RECORD_COLLECTION, r.id().collection());
-    writeString(o, RECORD_KEY, r.id().key());
-    writeString(o, RECORD_SCOPE, r.scope());
-    o.writeTag(RECORD_VERSION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    o.writeUInt32NoTag(versionSize(v));
-    if (v.stamp() != 0) {
-      o.writeInt64(VERSION_STAMP, v.stamp());
-    }
-    writeString(o, VERSION_REPLICA, v.replicaId());
-    if (r.deleted()) {
-      o.writeBool(RECORD_DELETED, true);
-    }
-    writeBytes(o, RECORD_PAYLOAD, r.payload());
-    writeBytes(o, RECORD_META, r.meta());
-  }
-
   /** The size of a length-delimited field holding {@code length} bytes. */
   private static int nested(int field, int length) {
     return CodedOutputStream.computeTagSize(field)
         + CodedOutputStream.computeUInt32SizeNoTag(length)
         + length;
+  }
+
+  /** The size of a string or bytes field of {@code length} bytes; an empty one is not written. */
+  private static int bytesSize(int field, int length) {
+    return length == 0 ? 0 : nested(field, length);
   }
 
   private static int stringSize(int field, String s) {
@@ -187,11 +236,15 @@ public final class BatchCodec {
     }
   }
 
-  private static int bytesSize(int field, Payload p) {
-    return p.isEmpty() ? 0 : nested(field, p.size());
+  private static void writeBytes(CodedOutputStream o, int field, byte[] b) throws IOException {
+    if (b.length != 0) {
+      o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      o.writeUInt32NoTag(b.length);
+      o.writeRawBytes(b);
+    }
   }
 
-  private static void writeBytes(CodedOutputStream o, int field, Payload p) throws IOException {
+  private static void writePayload(CodedOutputStream o, int field, Payload p) throws IOException {
     if (!p.isEmpty()) {
       o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       o.writeUInt32NoTag(p.size());
@@ -206,28 +259,24 @@ public final class BatchCodec {
    */
   public static PushRequest decodePush(byte[] message, int maxChanges)
       throws Wire.WireException, TooManyChanges {
-    CodedInputStream in = CodedInputStream.newInstance(message);
-    Names names = new Names();
+    Reader in = new Reader(message);
     String sender = "";
     String scope = "";
     String batchId = "";
     List<Change> changes = new ArrayList<>();
     try {
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      for (int tag = in.tag(); tag != 0; tag = in.tag()) {
         switch (tag) {
-          case (PUSH_SENDER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-              sender = in.readStringRequireUtf8();
-          case (PUSH_SCOPE << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-              scope = in.readStringRequireUtf8();
-          case (PUSH_BATCH_ID << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-              batchId = in.readStringRequireUtf8();
+          case (PUSH_SENDER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> sender = in.string();
+          case (PUSH_SCOPE << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> scope = in.string();
+          case (PUSH_BATCH_ID << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> batchId = in.string();
           case (PUSH_CHANGES << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
             if (changes.size() == maxChanges) {
               throw new TooManyChanges(maxChanges);
             }
-            changes.add(change(in, names));
+            changes.add(in.change());
           }
-          default -> skip(in, tag);
+          default -> in.skip(tag);
         }
       }
       return new PushRequest(sender, scope, batchId, changes);
@@ -238,25 +287,24 @@ public final class BatchCodec {
 
   /** A {@code FeedPage} message whose changes must all be of {@code scope}. */
   public static FeedPage decodePage(byte[] message, String scope) throws Wire.WireException {
-    CodedInputStream in = CodedInputStream.newInstance(message);
-    Names names = new Names();
+    Reader in = new Reader(message);
     List<Change> changes = new ArrayList<>();
     long nextCursor = 0;
     boolean hasMore = false;
     try {
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      for (int tag = in.tag(); tag != 0; tag = in.tag()) {
         switch (tag) {
           case (PAGE_CHANGES << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
-            Change c = change(in, names);
+            Change c = in.change();
             if (!c.record().scope().equals(scope)) {
               throw new IllegalArgumentException(
                   "page of scope " + scope + " holds a change of scope " + c.record().scope());
             }
             changes.add(c);
           }
-          case (PAGE_NEXT_CURSOR << 3) | WireFormat.WIRETYPE_VARINT -> nextCursor = in.readInt64();
-          case (PAGE_HAS_MORE << 3) | WireFormat.WIRETYPE_VARINT -> hasMore = in.readBool();
-          default -> skip(in, tag);
+          case (PAGE_NEXT_CURSOR << 3) | WireFormat.WIRETYPE_VARINT -> nextCursor = in.varint();
+          case (PAGE_HAS_MORE << 3) | WireFormat.WIRETYPE_VARINT -> hasMore = in.varint() != 0;
+          default -> in.skip(tag);
         }
       }
       return new FeedPage(changes, nextCursor, hasMore);
@@ -265,121 +313,267 @@ public final class BatchCodec {
     }
   }
 
-  private static void skip(CodedInputStream in, int tag) throws IOException {
-    if (!in.skipField(tag)) {
-      throw new IOException("unexpected end-group tag");
+  /**
+   * Reads protobuf's wire format from one array, as protobuf's own parser would for these messages:
+   * fields in any order, unknown fields (groups included) skipped, a singular field that comes
+   * twice overriding (a message field merging), strings required to be valid UTF-8. Malformed bytes
+   * are an {@link IOException}. The collection, scope and replica names of consecutive records are
+   * mostly the same, so a name equal in bytes to the one before is not decoded again: its string is
+   * shared by every record that names it.
+   */
+  private static final class Reader {
+    /** How deep unknown groups may nest before the message counts as malformed. */
+    private static final int MAX_GROUP_DEPTH = 64;
+
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+    private final Name collection = new Name();
+    private final Name scope = new Name();
+    private final Name replica = new Name();
+    // The fields of the record being read; reset for each change.
+    private String rCollection;
+    private String rKey;
+    private String rScope;
+    private boolean rHasVersion;
+    private long rStamp;
+    private String rReplica;
+    private boolean rDeleted;
+    private byte[] rPayload;
+    private byte[] rMeta;
+
+    Reader(byte[] buf) {
+      this.buf = buf;
+      this.limit = buf.length;
     }
-  }
 
-  /** The fields of a record as they arrive; a field that comes twice merges as protobuf does. */
-  private static final class RecordFields {
-    String collection = "";
-    String key = "";
-    String scope = "";
-    boolean hasVersion;
-    long stamp;
-    String replica = "";
-    boolean deleted;
-    byte[] payload;
-    byte[] meta;
-  }
+    /** The next tag, or 0 at the end of the current message. */
+    int tag() throws IOException {
+      if (pos == limit) {
+        return 0;
+      }
+      int tag = (int) varint();
+      if (tag >>> 3 == 0) {
+        throw new IOException("protocol message contained an invalid tag (zero)");
+      }
+      return tag;
+    }
 
-  private static Change change(CodedInputStream in, Names names) throws IOException {
-    int limit = in.pushLimit(in.readRawVarint32());
-    RecordFields r = null;
-    long seq = 0;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      switch (tag) {
-        case (CHANGE_RECORD << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
-          if (r == null) {
-            r = new RecordFields();
+    long varint() throws IOException {
+      if (pos < limit && buf[pos] >= 0) {
+        return buf[pos++];
+      }
+      long result = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (pos == limit) {
+          throw truncated();
+        }
+        byte b = buf[pos++];
+        result |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          return result;
+        }
+      }
+      throw new IOException("protocol message contained a malformed varint");
+    }
+
+    /** A length prefix, checked against the bytes left in the current message. */
+    private int length() throws IOException {
+      int n = (int) varint();
+      if (n < 0) {
+        throw new IOException("protocol message contained a negative length");
+      }
+      if (n > limit - pos) {
+        throw truncated();
+      }
+      return n;
+    }
+
+    private static IOException truncated() {
+      return new IOException("protocol message ended in the middle of a field");
+    }
+
+    String string() throws IOException {
+      int n = length();
+      String s = utf8(buf, pos, n);
+      pos += n;
+      return s;
+    }
+
+    private byte[] bytes() throws IOException {
+      int n = length();
+      byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
+      pos += n;
+      return b;
+    }
+
+    void skip(int tag) throws IOException {
+      skip(tag, 0);
+    }
+
+    private void skip(int tag, int depth) throws IOException {
+      switch (tag & 7) {
+        case WireFormat.WIRETYPE_VARINT -> varint();
+        case WireFormat.WIRETYPE_FIXED64 -> advance(8);
+        case WireFormat.WIRETYPE_LENGTH_DELIMITED -> advance(length());
+        case WireFormat.WIRETYPE_FIXED32 -> advance(4);
+        case WireFormat.WIRETYPE_START_GROUP -> {
+          if (depth == MAX_GROUP_DEPTH) {
+            throw new IOException("protocol message had too many levels of nesting");
           }
-          record(in, r, names);
+          int end = (tag & ~7) | WireFormat.WIRETYPE_END_GROUP;
+          for (int t = tag(); t != end; t = tag()) {
+            if (t == 0) {
+              throw truncated();
+            }
+            skip(t, depth + 1);
+          }
         }
-        case (CHANGE_SEQ << 3) | WireFormat.WIRETYPE_VARINT -> seq = in.readInt64();
-        default -> skip(in, tag);
+        case WireFormat.WIRETYPE_END_GROUP -> throw new IOException("unexpected end-group tag");
+        default -> throw new IOException("protocol message tag had an invalid wire type");
       }
     }
-    in.checkLastTagWas(0);
-    in.popLimit(limit);
-    if (r == null) {
-      throw new IllegalArgumentException("a change has no record");
-    }
-    if (!r.hasVersion) {
-      throw new IllegalArgumentException(
-          "record " + r.collection + "/" + r.key + " has no version");
-    }
-    SyncRecord record =
-        new SyncRecord(
-            RecordId.of(r.collection, r.key),
-            r.scope,
-            new Version(r.stamp, r.replica),
-            r.deleted,
-            r.payload == null || r.payload.length == 0 ? Payload.EMPTY : Payload.wrap(r.payload),
-            r.meta == null || r.meta.length == 0 ? Payload.EMPTY : Payload.wrap(r.meta));
-    return new Change(record, seq);
-  }
 
-  private static void record(CodedInputStream in, RecordFields r, Names names) throws IOException {
-    int limit = in.pushLimit(in.readRawVarint32());
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      switch (tag) {
-        case (RECORD_COLLECTION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.collection = names.collection.of(in.readStringRequireUtf8());
-        case (RECORD_KEY << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.key = in.readStringRequireUtf8();
-        case (RECORD_SCOPE << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.scope = names.scope.of(in.readStringRequireUtf8());
-        case (RECORD_VERSION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
-          r.hasVersion = true;
-          version(in, r, names);
+    private void advance(int n) throws IOException {
+      if (n > limit - pos) {
+        throw truncated();
+      }
+      pos += n;
+    }
+
+    /** Enters a length-delimited message; returns the limit to restore when it ends. */
+    private int enter() throws IOException {
+      int n = length();
+      int outer = limit;
+      limit = pos + n;
+      return outer;
+    }
+
+    Change change() throws IOException {
+      int outer = enter();
+      boolean hasRecord = false;
+      long seq = 0;
+      rCollection = "";
+      rKey = "";
+      rScope = "";
+      rHasVersion = false;
+      rStamp = 0;
+      rReplica = "";
+      rDeleted = false;
+      rPayload = null;
+      rMeta = null;
+      for (int tag = tag(); tag != 0; tag = tag()) {
+        switch (tag) {
+          case (CHANGE_RECORD << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
+            hasRecord = true;
+            record();
+          }
+          case (CHANGE_SEQ << 3) | WireFormat.WIRETYPE_VARINT -> seq = varint();
+          default -> skip(tag);
         }
-        case (RECORD_DELETED << 3) | WireFormat.WIRETYPE_VARINT -> r.deleted = in.readBool();
-        case (RECORD_PAYLOAD << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.payload = in.readByteArray();
-        case (RECORD_META << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.meta = in.readByteArray();
-        default -> skip(in, tag);
       }
+      limit = outer;
+      if (!hasRecord) {
+        throw new IllegalArgumentException("a change has no record");
+      }
+      if (!rHasVersion) {
+        throw new IllegalArgumentException(
+            "record " + rCollection + "/" + rKey + " has no version");
+      }
+      SyncRecord record =
+          new SyncRecord(
+              RecordId.of(rCollection, rKey),
+              rScope,
+              new Version(rStamp, rReplica),
+              rDeleted,
+              rPayload == null || rPayload.length == 0 ? Payload.EMPTY : Payload.wrap(rPayload),
+              rMeta == null || rMeta.length == 0 ? Payload.EMPTY : Payload.wrap(rMeta));
+      return new Change(record, seq);
     }
-    in.checkLastTagWas(0);
-    in.popLimit(limit);
-  }
 
-  private static void version(CodedInputStream in, RecordFields r, Names names) throws IOException {
-    int limit = in.pushLimit(in.readRawVarint32());
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      switch (tag) {
-        case (VERSION_STAMP << 3) | WireFormat.WIRETYPE_VARINT -> r.stamp = in.readInt64();
-        case (VERSION_REPLICA << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
-            r.replica = names.replica.of(in.readStringRequireUtf8());
-        default -> skip(in, tag);
+    private void record() throws IOException {
+      int outer = enter();
+      for (int tag = tag(); tag != 0; tag = tag()) {
+        switch (tag) {
+          case (RECORD_COLLECTION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
+              rCollection = collection.read(this);
+          case (RECORD_KEY << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> rKey = string();
+          case (RECORD_SCOPE << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
+              rScope = scope.read(this);
+          case (RECORD_VERSION << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
+            rHasVersion = true;
+            version();
+          }
+          case (RECORD_DELETED << 3) | WireFormat.WIRETYPE_VARINT -> rDeleted = varint() != 0;
+          case (RECORD_PAYLOAD << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> rPayload = bytes();
+          case (RECORD_META << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED -> rMeta = bytes();
+          default -> skip(tag);
+        }
+      }
+      limit = outer;
+    }
+
+    private void version() throws IOException {
+      int outer = enter();
+      for (int tag = tag(); tag != 0; tag = tag()) {
+        switch (tag) {
+          case (VERSION_STAMP << 3) | WireFormat.WIRETYPE_VARINT -> rStamp = varint();
+          case (VERSION_REPLICA << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED ->
+              rReplica = replica.read(this);
+          default -> skip(tag);
+        }
+      }
+      limit = outer;
+    }
+
+    /** The last string read in one field, and its bytes: returned again for the same bytes. */
+    private static final class Name {
+      private String last = "";
+      private byte[] utf8 = new byte[0];
+
+      String read(Reader in) throws IOException {
+        int n = in.length();
+        byte[] b = in.buf;
+        int at = in.pos;
+        in.pos += n;
+        if (!same(b, at, n)) {
+          last = utf8(b, at, n);
+          utf8 = Arrays.copyOfRange(b, at, at + n);
+        }
+        return last;
+      }
+
+      private boolean same(byte[] b, int at, int n) {
+        if (n != utf8.length) {
+          return false;
+        }
+        for (int i = 0; i < n; i++) {
+          if (b[at + i] != utf8[i]) {
+            return false;
+          }
+        }
+        return true;
       }
     }
-    in.checkLastTagWas(0);
-    in.popLimit(limit);
   }
 
   /**
-   * The collection, scope and replica names of one message's records: mostly the same few, so one
-   * string of each is shared by every record that names it, which keeps two fewer objects per name
-   * alive in the stores that keep the records.
+   * {@code length} bytes from {@code offset} as a string, refusing bytes that are not well-formed
+   * UTF-8 (as protobuf refuses them in a {@code string} field). ASCII, the common case, is copied
+   * as it is.
    */
-  static final class Names {
-    final Shared collection = new Shared();
-    final Shared scope = new Shared();
-    final Shared replica = new Shared();
-  }
-
-  /** The last string seen in one field, returned again for an equal one. */
-  static final class Shared {
-    private String last = "";
-
-    String of(String s) {
-      if (!s.equals(last)) {
-        last = s;
+  static String utf8(byte[] b, int offset, int length) throws IOException {
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      if (b[i] < 0) {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(b, offset, length))
+            .toString();
       }
-      return last;
     }
+    return new String(b, offset, length, StandardCharsets.ISO_8859_1);
   }
 }

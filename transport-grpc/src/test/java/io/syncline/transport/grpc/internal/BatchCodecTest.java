@@ -190,6 +190,75 @@ class BatchCodecTest {
   }
 
   @Test
+  void unknownGroupsAreSkippedAndStrayEndGroupsRefusedAsProtobufDoes() throws Exception {
+    PushRequest request = new PushRequest("p", "team", "b", changes("team", 3));
+    UnknownFieldSet inner =
+        UnknownFieldSet.newBuilder()
+            .addField(1, UnknownFieldSet.Field.newBuilder().addVarint(5).build())
+            .build();
+    UnknownFieldSet groups =
+        UnknownFieldSet.newBuilder()
+            .addField(
+                40,
+                UnknownFieldSet.Field.newBuilder()
+                    .addGroup(
+                        UnknownFieldSet.newBuilder()
+                            .mergeFrom(inner)
+                            .addField(
+                                41, UnknownFieldSet.Field.newBuilder().addGroup(inner).build())
+                            .build())
+                    .build())
+            .build();
+    PushBatch.Builder b = proto(request).toBuilder().setUnknownFields(groups);
+    b.getChangesBuilder(1).getRecordBuilder().setUnknownFields(groups);
+    byte[] bytes = b.build().toByteArray();
+    assertThat(PushBatch.parseFrom(bytes).getChangesCount()).isEqualTo(3);
+    assertThat(BatchCodec.decodePush(bytes, 10)).isEqualTo(request);
+
+    // An end-group tag with no group open (field 1, wire type 4), and a group never closed.
+    for (byte[] bad : new byte[][] {{0x0C}, {0x0B, 0x08, 0x01}}) {
+      assertThatThrownBy(() -> PushBatch.parseFrom(bad)).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> BatchCodec.decodePush(bad, 10))
+          .isInstanceOf(Wire.WireException.class)
+          .hasCauseInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void stringsThatAreNotUtf8AreRefusedAsProtobufRefusesThem() throws Exception {
+    PushRequest request = new PushRequest("p", "team", "b", changes("team", 1));
+    io.syncline.transport.grpc.proto.Change good = proto(request).getChanges(0);
+    // Field 2 (the key) written as raw bytes: a lone continuation byte, an overlong slash, and an
+    // encoded surrogate; protoc's builders would refuse to set them, so they go in as unknown.
+    byte[][] invalid = {
+      {'k', (byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}
+    };
+    for (byte[] key : invalid) {
+      Record record =
+          good.getRecord().toBuilder()
+              .clearKey()
+              .setUnknownFields(
+                  UnknownFieldSet.newBuilder()
+                      .addField(
+                          2,
+                          UnknownFieldSet.Field.newBuilder()
+                              .addLengthDelimited(ByteString.copyFrom(key))
+                              .build())
+                      .build())
+              .build();
+      byte[] bytes =
+          proto(request).toBuilder()
+              .setChanges(0, good.toBuilder().setRecord(record))
+              .build()
+              .toByteArray();
+      assertThatThrownBy(() -> PushBatch.parseFrom(bytes)).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> BatchCodec.decodePush(bytes, 10))
+          .isInstanceOf(Wire.WireException.class)
+          .hasCauseInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
   void malformedBytesAreAnErrorFromTheProtobufLayer() {
     byte[] good = BatchCodec.encode(new PushRequest("p", "team", "b", changes("team", 5)));
     for (int cut = 1; cut < good.length; cut += 7) {
