@@ -1,9 +1,7 @@
 package io.syncline.spi;
 
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One page of a change feed.
@@ -24,15 +22,15 @@ public record FeedPage(List<Change> changes, long nextCursor, boolean hasMore) {
     changes = Checks.immutableList(changes, "changes");
     Checks.nonNegative(nextCursor, "nextCursor");
     long prev = Long.MIN_VALUE;
-    Set<RecordId> ids = new HashSet<>(changes.size() * 2);
     for (Change c : changes) {
       if (c.seq() <= prev) {
         throw new IllegalArgumentException("changes not in strictly increasing seq order");
       }
-      if (!ids.add(c.id())) {
-        throw new IllegalArgumentException("record " + c.id() + " appears twice in one page");
-      }
       prev = c.seq();
+    }
+    RecordId repeated = Checks.repeatedId(changes);
+    if (repeated != null) {
+      throw new IllegalArgumentException("record " + repeated + " appears twice in one page");
     }
     if (!changes.isEmpty() && prev > nextCursor) {
       throw new IllegalArgumentException("a change lies above nextCursor " + nextCursor);

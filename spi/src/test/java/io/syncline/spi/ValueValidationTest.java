@@ -46,6 +46,37 @@ class ValueValidationTest {
   }
 
   @Test
+  void aPageFindsARepeatedRecordAmongIdsWhoseHashesCollide() {
+    // "Aa" and "BB" have the same String hash, so every key below collides with its twin.
+    List<Change> distinct = new java.util.ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      String key = (i % 2 == 0 ? "Aa" : "BB") + (i / 2);
+      distinct.add(
+          new Change(SyncRecord.live(RecordId.of("c", key), "s", v, Payload.utf8("1")), i + 1));
+    }
+    assertThat(RecordId.of("c", "Aa7").hashCode()).isEqualTo(RecordId.of("c", "BB7").hashCode());
+    assertThat(new FeedPage(distinct, 600, false).changes()).hasSize(600);
+
+    List<Change> repeated = new java.util.ArrayList<>(distinct);
+    repeated.add(
+        new Change(SyncRecord.live(RecordId.of("c", "BB123"), "s", v, Payload.utf8("2")), 601));
+    assertThatThrownBy(() -> new FeedPage(repeated, 601, false))
+        .hasMessageContaining("c/BB123")
+        .hasMessageContaining("twice");
+  }
+
+  @Test
+  void anIdentifierValidOnceIsStillCheckedAgainstEachLimit() {
+    String name = "p".repeat(70);
+    assertThat(SyncRecord.checkScope(name)).isSameAs(name); // valid as a scope (up to 128)
+    assertThatThrownBy(() -> new Version(1, name)).hasMessageContaining("replicaId"); // not 64
+    String bad = "no spaces";
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> SyncRecord.checkScope(bad)).hasMessageContaining("scope");
+    }
+  }
+
+  @Test
   void checkpointsMoveForwardUnlessTheEpochChanges() {
     Checkpoint cp = new Checkpoint("p", "s", 5, 5, "e1");
     assertThat(cp.canAdvanceTo(cp.withPullCursor(6))).isTrue();

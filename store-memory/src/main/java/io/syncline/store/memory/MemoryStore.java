@@ -10,6 +10,7 @@ import io.syncline.spi.StoredRecord;
 import io.syncline.spi.SyncException;
 import io.syncline.spi.SyncRecord;
 import io.syncline.spi.SyncStore;
+import io.syncline.spi.Version;
 import io.syncline.spi.WriteSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -32,26 +32,42 @@ import java.util.UUID;
  * SyncEngine engine = SyncEngine.builder().replicaId("phone-1").store(store).build();
  * }</pre>
  *
+ * <p>Records are kept packed in large byte arrays, with primitive arrays to find them, not as
+ * objects: a million records cost the garbage collector a few hundred arrays, and each takes about
+ * its own bytes plus some 70. Reads build the values they return; a superseded state's room is
+ * reclaimed once such leftovers outweigh the live states.
+ *
  * <p>Thread-safe: every method holds one lock for its duration, so readers see only whole write
  * sets. Iteration orders are sorted, never hash-ordered, so runs are reproducible.
  */
 public final class MemoryStore implements SyncStore {
+  private static final int[] NO_SLOTS = new int[0];
+
   private final Object lock = new Object();
   private final String epoch;
-  // Records by id, for lookups; their keys in order per collection, for listing; a log per scope.
-  private final HashMap<RecordId, StoredRecord> records = new HashMap<>();
-  private final TreeMap<String, TreeSet<String>> keys = new TreeMap<>();
-  // Keys of new records not yet sorted into `keys`: sorting waits for the next list(), so that
-  // bulk writes do not pay for an index nobody reads meanwhile.
-  private final HashMap<String, List<String>> unsortedKeys = new HashMap<>();
-  private final TreeMap<String, Feed> feeds = new TreeMap<>();
+  private final RecordArena arena = new RecordArena();
+  // Collection, scope, replica and source names, by id; the arena holds ids.
+  private final ArrayList<String> names = new ArrayList<>();
+  private final HashMap<String, Integer> nameIds = new HashMap<>();
+  private final String[] recentNames = new String[4];
+  private final int[] recentIds = new int[4];
+  private int nextRecent;
+  // Records: one slot each, found by open addressing over `table`, whose entries hold a slot's
+  // hash in the high half and the slot + 1 in the low (0 is free), so that a probe compares hashes
+  // in one cache line; per slot, the hash of its id and the address of its latest state.
+  private long[] table = new long[64];
+  private int[] hashes = new int[32];
+  private long[] addresses = new long[32];
+  private int slots;
+  // By name id: the feed of a scope, the key order of a collection.
+  private Feed[] feeds = new Feed[8];
+  private KeyOrder[] keyOrders = new KeyOrder[8];
   private final TreeMap<String, Checkpoint> checkpoints = new TreeMap<>();
   private final TreeMap<Long, QuarantinedChange> quarantine = new TreeMap<>();
   private final TreeMap<String, String> properties = new TreeMap<>();
   private long head;
-  // The feed the last write went to: consecutive writes mostly share a scope.
-  private String lastScope;
-  private Feed lastFeed;
+  // Where apply's first pass puts what it loaded, so that the loads are not optimized away.
+  private long sink;
   private long nextQuarantineId = 1;
   private boolean closed;
 
@@ -86,7 +102,8 @@ public final class MemoryStore implements SyncStore {
     Objects.requireNonNull(id, "id == null");
     synchronized (lock) {
       checkOpen();
-      return Optional.ofNullable(records.get(id));
+      int slot = find(id, hash(id));
+      return slot < 0 ? Optional.empty() : Optional.of(stored(addresses[slot], id));
     }
   }
 
@@ -99,22 +116,30 @@ public final class MemoryStore implements SyncStore {
     }
     synchronized (lock) {
       checkOpen();
-      List<String> added = unsortedKeys.remove(collection);
-      if (added != null) {
-        keys.computeIfAbsent(collection, c -> new TreeSet<>()).addAll(added);
-      }
-      TreeSet<String> all = keys.get(collection);
       List<StoredRecord> out = new ArrayList<>();
-      if (all == null) {
+      int c = knownName(collection);
+      KeyOrder order = c < 0 || c >= keyOrders.length ? null : keyOrders[c];
+      if (order == null) {
         return out;
       }
-      for (String key : afterKey == null ? all : all.tailSet(afterKey, false)) {
-        if (out.size() == limit) {
-          break;
+      int[] sorted = order.sorted(this);
+      int i = 0;
+      if (afterKey != null) {
+        // The first key after afterKey.
+        int hi = sorted.length;
+        while (i < hi) {
+          int mid = (i + hi) >>> 1;
+          if (arena.key(addresses[sorted[mid]]).compareTo(afterKey) <= 0) {
+            i = mid + 1;
+          } else {
+            hi = mid;
+          }
         }
-        StoredRecord r = records.get(new RecordId(collection, key));
-        if (includeDeleted || !r.record().deleted()) {
-          out.add(r);
+      }
+      for (; i < sorted.length && out.size() < limit; i++) {
+        long a = addresses[sorted[i]];
+        if (includeDeleted || !arena.deleted(a)) {
+          out.add(stored(a, null));
         }
       }
       return out;
@@ -136,11 +161,14 @@ public final class MemoryStore implements SyncStore {
     }
     synchronized (lock) {
       checkOpen();
-      Feed feed = feeds.get(scope);
+      int s = knownName(scope);
+      Feed feed = s < 0 || s >= feeds.length ? null : feeds[s];
       if (feed == null) {
         return FeedPage.empty(afterSeq);
       }
-      return feed.read(afterSeq, maxChanges, maxBytes, excludeSource);
+      // A source the store never saw matches no state: not even a local one.
+      int exclude = excludeSource == null ? Integer.MIN_VALUE : knownName(excludeSource);
+      return read(feed, afterSeq, maxChanges, maxBytes, exclude < 0 ? Integer.MIN_VALUE : exclude);
     }
   }
 
@@ -158,11 +186,22 @@ public final class MemoryStore implements SyncStore {
               "checkpoint would move backwards: " + prev + " -> " + next);
         }
       }
-      long[] seqs = new long[writes.writes().size()];
-      int i = 0;
-      for (WriteSet.Write w : writes.writes()) {
-        seqs[i++] = write(w);
+      List<WriteSet.Write> ws = writes.writes();
+      int[] hashes = new int[ws.size()];
+      // Hashing every id first and loading its first table entry lets the processor fetch those
+      // entries from memory all at once, instead of one miss at a time inside the writes.
+      long touched = 0;
+      int mask = table.length - 1;
+      for (int i = 0; i < hashes.length; i++) {
+        hashes[i] = hash(ws.get(i).record().id());
+        touched += table[hashes[i] & mask];
       }
+      sink = touched;
+      long[] seqs = new long[hashes.length];
+      for (int i = 0; i < seqs.length; i++) {
+        seqs[i] = write(ws.get(i), hashes[i]);
+      }
+      arena.compact(addresses, slots);
       for (Checkpoint c : writes.checkpointResets()) {
         checkpoints.put(key(c.peerId(), c.scope()), c);
       }
@@ -183,36 +222,182 @@ public final class MemoryStore implements SyncStore {
     }
   }
 
-  private long write(WriteSet.Write w) {
+  private long write(WriteSet.Write w, int h) {
     SyncRecord rec = w.record();
+    int slot = find(rec.id(), h);
     long seq = head + 1;
-    StoredRecord stored = new StoredRecord(rec, seq, w.source());
-    // One lookup for a new record, the common case of a bulk sync; a second to replace one.
-    StoredRecord prev = records.putIfAbsent(rec.id(), stored);
-    if (prev != null) {
-      if (!rec.version().isNewerThan(prev.record().version())) {
+    int scope = name(rec.scope());
+    int replica = name(rec.version().replicaId());
+    int source = w.source() == null ? RecordArena.NO_SOURCE : name(w.source());
+    if (slot >= 0) {
+      long prev = addresses[slot];
+      if (!rec.version()
+          .isNewerThan(new Version(arena.stamp(prev), names.get(arena.replica(prev))))) {
         return 0;
       }
-      records.put(rec.id(), stored);
-      feed(prev.record().scope()).remove(prev.seq());
+      feeds[arena.scope(prev)].remove(arena.seq(prev));
+      arena.release(prev);
+      addresses[slot] = arena.write(rec, seq, arena.collection(prev), scope, replica, source);
     } else {
-      unsortedKeys
-          .computeIfAbsent(rec.id().collection(), c -> new ArrayList<>())
-          .add(rec.id().key());
+      int collection = name(rec.id().collection());
+      slot = insert(h, arena.write(rec, seq, collection, scope, replica, source));
+      if (keyOrders[collection] == null) {
+        keyOrders[collection] = new KeyOrder();
+      }
+      keyOrders[collection].add(slot);
     }
     head = seq;
-    feed(rec.scope()).append(stored);
+    if (feeds[scope] == null) {
+      feeds[scope] = new Feed();
+    }
+    feeds[scope].append(seq, slot);
     return seq;
   }
 
-  private Feed feed(String scope) {
-    if (scope.equals(lastScope)) {
-      return lastFeed;
+  // ---- names ----
+
+  /** The id of a name, given one if it is new. */
+  private int name(String s) {
+    for (int i = 0; i < recentNames.length; i++) {
+      if (recentNames[i] == s) {
+        return recentIds[i];
+      }
     }
-    Feed f = feeds.computeIfAbsent(scope, s -> new Feed());
-    lastScope = scope;
-    lastFeed = f;
-    return f;
+    Integer id = nameIds.get(s);
+    if (id == null) {
+      id = names.size();
+      names.add(s);
+      nameIds.put(s, id);
+      if (id == feeds.length) {
+        feeds = Arrays.copyOf(feeds, id * 2);
+        keyOrders = Arrays.copyOf(keyOrders, id * 2);
+      }
+    }
+    int r = nextRecent;
+    recentNames[r] = s;
+    recentIds[r] = id;
+    nextRecent = (r + 1) & (recentNames.length - 1);
+    return id;
+  }
+
+  /** The id of a name, or -1 if the store never saw it. */
+  private int knownName(String s) {
+    Integer id = nameIds.get(s);
+    return id == null ? -1 : id;
+  }
+
+  // ---- records ----
+
+  private static int hash(RecordId id) {
+    int h = id.hashCode() * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  /** The slot of {@code id}, or -1. */
+  private int find(RecordId id, int h) {
+    int mask = table.length - 1;
+    for (int i = h & mask; ; i = (i + 1) & mask) {
+      long e = table[i];
+      if (e == 0) {
+        return -1;
+      }
+      if ((int) (e >>> 32) == h && sameId(addresses[(int) e - 1], id)) {
+        return (int) e - 1;
+      }
+    }
+  }
+
+  private boolean sameId(long a, RecordId id) {
+    String c = names.get(arena.collection(a));
+    return (c == id.collection() || c.equals(id.collection())) && arena.keyEquals(a, id.key());
+  }
+
+  /** A new slot for a record not yet held. */
+  private int insert(int h, long address) {
+    if (slots == hashes.length) {
+      hashes = Arrays.copyOf(hashes, slots * 2);
+      addresses = Arrays.copyOf(addresses, slots * 2);
+    }
+    int slot = slots++;
+    hashes[slot] = h;
+    addresses[slot] = address;
+    if (slots * 2 > table.length) {
+      table = new long[table.length * 2];
+      for (int s = 0; s < slots; s++) {
+        place(s);
+      }
+    } else {
+      place(slot);
+    }
+    return slot;
+  }
+
+  private void place(int slot) {
+    int mask = table.length - 1;
+    int h = hashes[slot];
+    int i = h & mask;
+    while (table[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    table[i] = ((long) h << 32) | (slot + 1);
+  }
+
+  /** The state at {@code a} as a record; {@code id} is its id if the caller has it, else null. */
+  private SyncRecord record(long a, RecordId id) {
+    return new SyncRecord(
+        id != null ? id : new RecordId(names.get(arena.collection(a)), arena.key(a)),
+        names.get(arena.scope(a)),
+        new Version(arena.stamp(a), names.get(arena.replica(a))),
+        arena.deleted(a),
+        arena.payload(a),
+        arena.meta(a));
+  }
+
+  private StoredRecord stored(long a, RecordId id) {
+    int source = arena.source(a);
+    return new StoredRecord(
+        record(a, id), arena.seq(a), source == RecordArena.NO_SOURCE ? null : names.get(source));
+  }
+
+  private FeedPage read(Feed feed, long afterSeq, int maxChanges, long maxBytes, int exclude) {
+    int i = Arrays.binarySearch(feed.seqs, 0, feed.size, afterSeq);
+    i = i >= 0 ? i + 1 : -i - 1;
+    List<Change> out = new ArrayList<>(Math.min(maxChanges, Math.max(0, feed.size - i)));
+    long cursor = afterSeq;
+    long bytes = 0;
+    boolean more = false;
+    for (; i < feed.size; i++) {
+      int slot = feed.slots[i];
+      if (slot < 0) {
+        continue;
+      }
+      long a = addresses[slot];
+      if (arena.source(a) == exclude) {
+        cursor = feed.seqs[i];
+        continue;
+      }
+      if (out.size() == maxChanges) {
+        more = true;
+        break;
+      }
+      SyncRecord r = record(a, null);
+      long recordSize = r.approximateSize();
+      if (!out.isEmpty() && bytes + recordSize > maxBytes) {
+        more = true;
+        break;
+      }
+      out.add(new Change(r, feed.seqs[i]));
+      bytes += recordSize;
+      cursor = feed.seqs[i];
+    }
+    return new FeedPage(out, cursor, more);
+  }
+
+  /** Bytes the arena holds, live and dead: for tests of its reclaiming. */
+  long arenaBytes() {
+    synchronized (lock) {
+      return arena.heldBytes();
+    }
   }
 
   private boolean isQuarantined(QuarantinedChange q) {
@@ -271,35 +456,36 @@ public final class MemoryStore implements SyncStore {
   }
 
   /**
-   * One scope's change feed: the stored states in seq order, in two parallel arrays. Seqs only
-   * grow, so appending keeps them sorted and a cursor is found by binary search; a superseded state
-   * leaves a hole that reads skip, and the arrays are compacted once holes outnumber live entries.
+   * One scope's change feed: the seqs of its records' latest states, in order, and their slots, in
+   * two parallel arrays. Seqs only grow, so appending keeps them sorted and a cursor is found by
+   * binary search; a superseded state leaves a hole (slot -1) that reads skip, and the arrays are
+   * compacted once holes outnumber live entries.
    */
   private static final class Feed {
-    private long[] seqs = new long[16];
-    private StoredRecord[] entries = new StoredRecord[16];
-    private int size;
+    long[] seqs = new long[16];
+    int[] slots = new int[16];
+    int size;
     private int live;
 
-    void append(StoredRecord r) {
+    void append(long seq, int slot) {
       if (size == seqs.length) {
         if (live < size / 2) {
           compact();
         } else {
           seqs = Arrays.copyOf(seqs, size * 2);
-          entries = Arrays.copyOf(entries, size * 2);
+          slots = Arrays.copyOf(slots, size * 2);
         }
       }
-      seqs[size] = r.seq();
-      entries[size] = r;
+      seqs[size] = seq;
+      slots[size] = slot;
       size++;
       live++;
     }
 
     void remove(long seq) {
       int i = Arrays.binarySearch(seqs, 0, size, seq);
-      if (i >= 0 && entries[i] != null) {
-        entries[i] = null;
+      if (i >= 0 && slots[i] >= 0) {
+        slots[i] = -1;
         live--;
       }
     }
@@ -307,49 +493,68 @@ public final class MemoryStore implements SyncStore {
     private void compact() {
       int j = 0;
       for (int i = 0; i < size; i++) {
-        if (entries[i] != null) {
+        if (slots[i] >= 0) {
           seqs[j] = seqs[i];
-          entries[j] = entries[i];
+          slots[j] = slots[i];
           j++;
         }
       }
-      Arrays.fill(entries, j, size, null);
       size = j;
     }
+  }
 
-    FeedPage read(long afterSeq, int maxChanges, long maxBytes, String excludeSource) {
-      int i = Arrays.binarySearch(seqs, 0, size, afterSeq);
-      i = i >= 0 ? i + 1 : -i - 1;
-      List<Change> out = new ArrayList<>(Math.min(maxChanges, Math.max(0, size - i)));
-      long cursor = afterSeq;
-      long bytes = 0;
-      boolean more = false;
-      for (; i < size; i++) {
-        StoredRecord r = entries[i];
-        if (r == null) {
-          continue;
-        }
-        if (excludeSource != null && excludeSource.equals(r.source())) {
-          cursor = r.seq();
-          continue;
-        }
-        long recordSize = r.record().approximateSize();
-        if (out.size() == maxChanges || (!out.isEmpty() && bytes + recordSize > maxBytes)) {
-          more = true;
-          break;
-        }
-        out.add(r.toChange());
-        bytes += recordSize;
-        cursor = r.seq();
+  /**
+   * One collection's records in key order, for {@link #list}: the slots sorted by key, and the
+   * slots of records added since, which the next listing sorts in. Bulk writes so do not pay for an
+   * order nobody reads meanwhile.
+   */
+  private static final class KeyOrder {
+    private int[] sorted = NO_SLOTS;
+    private int[] added = new int[8];
+    private int addedCount;
+
+    void add(int slot) {
+      if (addedCount == added.length) {
+        added = Arrays.copyOf(added, addedCount * 2);
       }
-      return new FeedPage(out, cursor, more);
+      added[addedCount++] = slot;
     }
+
+    int[] sorted(MemoryStore store) {
+      if (addedCount == 0) {
+        return sorted;
+      }
+      Keyed[] fresh = new Keyed[addedCount];
+      for (int i = 0; i < addedCount; i++) {
+        fresh[i] = new Keyed(store.arena.key(store.addresses[added[i]]), added[i]);
+      }
+      Arrays.sort(fresh, (x, y) -> x.key.compareTo(y.key));
+      int[] merged = new int[sorted.length + fresh.length];
+      int i = 0;
+      int j = 0;
+      int m = 0;
+      String next = i < sorted.length ? store.arena.key(store.addresses[sorted[i]]) : null;
+      while (i < sorted.length || j < fresh.length) {
+        if (j == fresh.length || (i < sorted.length && next.compareTo(fresh[j].key) < 0)) {
+          merged[m++] = sorted[i++];
+          next = i < sorted.length ? store.arena.key(store.addresses[sorted[i]]) : null;
+        } else {
+          merged[m++] = fresh[j++].slot;
+        }
+      }
+      sorted = merged;
+      added = new int[8];
+      addedCount = 0;
+      return sorted;
+    }
+
+    private record Keyed(String key, int slot) {}
   }
 
   @Override
   public String toString() {
     synchronized (lock) {
-      return "MemoryStore{epoch=" + epoch + ", records=" + records.size() + ", head=" + head + "}";
+      return "MemoryStore{epoch=" + epoch + ", records=" + slots + ", head=" + head + "}";
     }
   }
 }

@@ -62,23 +62,20 @@ public final class BatchCodec {
   /** {@code request} as a {@code PushBatch} message. */
   public static byte[] encode(PushRequest request) {
     Encoder e = new Encoder(request.changes());
+    byte[] sender = utf8(request.senderId());
+    byte[] scope = utf8(request.scope());
+    byte[] batchId = utf8(request.batchId());
     int size =
-        stringSize(PUSH_SENDER, request.senderId())
-            + stringSize(PUSH_SCOPE, request.scope())
-            + stringSize(PUSH_BATCH_ID, request.batchId())
+        bytesSize(PUSH_SENDER, sender.length)
+            + bytesSize(PUSH_SCOPE, scope.length)
+            + bytesSize(PUSH_BATCH_ID, batchId.length)
             + e.size(PUSH_CHANGES);
-    byte[] out = new byte[size];
-    CodedOutputStream o = CodedOutputStream.newInstance(out);
-    try {
-      writeString(o, PUSH_SENDER, request.senderId());
-      writeString(o, PUSH_SCOPE, request.scope());
-      writeString(o, PUSH_BATCH_ID, request.batchId());
-      e.write(o, PUSH_CHANGES);
-      o.checkNoSpaceLeft();
-    } catch (IOException ex) {
-      throw new IllegalStateException("push batch size miscounted", ex);
-    }
-    return out;
+    Out o = new Out(size);
+    o.bytes(PUSH_SENDER, sender);
+    o.bytes(PUSH_SCOPE, scope);
+    o.bytes(PUSH_BATCH_ID, batchId);
+    e.write(o, PUSH_CHANGES);
+    return o.done("push batch");
   }
 
   /** {@code page} as a {@code FeedPage} message. */
@@ -91,21 +88,21 @@ public final class BatchCodec {
     if (page.hasMore()) {
       size += CodedOutputStream.computeBoolSize(PAGE_HAS_MORE, true);
     }
-    byte[] out = new byte[size];
-    CodedOutputStream o = CodedOutputStream.newInstance(out);
-    try {
-      e.write(o, PAGE_CHANGES);
-      if (page.nextCursor() != 0) {
-        o.writeInt64(PAGE_NEXT_CURSOR, page.nextCursor());
-      }
-      if (page.hasMore()) {
-        o.writeBool(PAGE_HAS_MORE, true);
-      }
-      o.checkNoSpaceLeft();
-    } catch (IOException ex) {
-      throw new IllegalStateException("feed page size miscounted", ex);
+    Out o = new Out(size);
+    e.write(o, PAGE_CHANGES);
+    if (page.nextCursor() != 0) {
+      o.tag(PAGE_NEXT_CURSOR, WireFormat.WIRETYPE_VARINT);
+      o.varint(page.nextCursor());
     }
-    return out;
+    if (page.hasMore()) {
+      o.tag(PAGE_HAS_MORE, WireFormat.WIRETYPE_VARINT);
+      o.varint(1);
+    }
+    return o.done("feed page");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -136,7 +133,7 @@ public final class BatchCodec {
       for (int i = 0; i < keys.length; i++) {
         Change c = changes.get(i);
         SyncRecord r = c.record();
-        byte[] key = r.id().key().getBytes(StandardCharsets.UTF_8);
+        byte[] key = utf8(r.id().key());
         keys[i] = key;
         int record =
             collection.of(r.id().collection()).size(RECORD_COLLECTION)
@@ -158,31 +155,34 @@ public final class BatchCodec {
     }
 
     /** Writes the changes measured by {@link #size}. */
-    void write(CodedOutputStream o, int field) throws IOException {
+    void write(Out o, int field) {
       for (int i = 0; i < keys.length; i++) {
         Change c = changes.get(i);
         SyncRecord r = c.record();
         Version v = r.version();
         int record = recordSizes[i];
-        o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        o.writeUInt32NoTag(changeSize(record, c.seq()));
-        o.writeTag(CHANGE_RECORD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        o.writeUInt32NoTag(record);
-        collection.of(r.id().collection()).write(o, RECORD_COLLECTION);
-        writeBytes(o, RECORD_KEY, keys[i]);
-        scope.of(r.scope()).write(o, RECORD_SCOPE);
-        o.writeTag(RECORD_VERSION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        o.writeUInt32NoTag(versionSize(v));
+        o.tag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.varint(changeSize(record, c.seq()));
+        o.tag(CHANGE_RECORD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.varint(record);
+        o.bytes(RECORD_COLLECTION, collection.of(r.id().collection()).utf8);
+        o.bytes(RECORD_KEY, keys[i]);
+        o.bytes(RECORD_SCOPE, scope.of(r.scope()).utf8);
+        o.tag(RECORD_VERSION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.varint(versionSize(v));
         if (v.stamp() != 0) {
-          o.writeInt64(VERSION_STAMP, v.stamp());
+          o.tag(VERSION_STAMP, WireFormat.WIRETYPE_VARINT);
+          o.varint(v.stamp());
         }
-        replica.of(v.replicaId()).write(o, VERSION_REPLICA);
+        o.bytes(VERSION_REPLICA, replica.of(v.replicaId()).utf8);
         if (r.deleted()) {
-          o.writeBool(RECORD_DELETED, true);
+          o.tag(RECORD_DELETED, WireFormat.WIRETYPE_VARINT);
+          o.varint(1);
         }
-        writePayload(o, RECORD_PAYLOAD, r.payload());
-        writePayload(o, RECORD_META, r.meta());
-        o.writeInt64(CHANGE_SEQ, c.seq());
+        o.payload(RECORD_PAYLOAD, r.payload());
+        o.payload(RECORD_META, r.meta());
+        o.tag(CHANGE_SEQ, WireFormat.WIRETYPE_VARINT);
+        o.varint(c.seq());
       }
     }
   }
@@ -195,7 +195,7 @@ public final class BatchCodec {
     Name of(String s) {
       if (s != last) {
         last = s;
-        utf8 = s.getBytes(StandardCharsets.UTF_8);
+        utf8 = utf8(s);
       }
       return this;
     }
@@ -203,9 +203,57 @@ public final class BatchCodec {
     int size(int field) {
       return bytesSize(field, utf8.length);
     }
+  }
 
-    void write(CodedOutputStream o, int field) throws IOException {
-      writeBytes(o, field, utf8);
+  /**
+   * Protobuf's wire format written into an array of the exact size computed beforehand: tags of
+   * field numbers below 16 (one byte), varints, and length-delimited bytes.
+   */
+  private static final class Out {
+    private final byte[] buf;
+    private int pos;
+
+    Out(int size) {
+      buf = new byte[size];
+    }
+
+    void tag(int field, int wireType) {
+      buf[pos++] = (byte) ((field << 3) | wireType);
+    }
+
+    void varint(long v) {
+      while ((v & ~0x7FL) != 0) {
+        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[pos++] = (byte) v;
+    }
+
+    /** A length-delimited field, left out when empty as proto3 leaves out default values. */
+    void bytes(int field, byte[] b) {
+      if (b.length != 0) {
+        tag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        varint(b.length);
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
+      }
+    }
+
+    void payload(int field, Payload p) {
+      int n = p.size();
+      if (n != 0) {
+        tag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        varint(n);
+        p.asReadOnlyBuffer().get(buf, pos, n);
+        pos += n;
+      }
+    }
+
+    byte[] done(String what) {
+      if (pos != buf.length) {
+        throw new IllegalStateException(what + " size miscounted");
+      }
+      return buf;
     }
   }
 
@@ -224,32 +272,6 @@ public final class BatchCodec {
   /** The size of a string or bytes field of {@code length} bytes; an empty one is not written. */
   private static int bytesSize(int field, int length) {
     return length == 0 ? 0 : nested(field, length);
-  }
-
-  private static int stringSize(int field, String s) {
-    return s.isEmpty() ? 0 : CodedOutputStream.computeStringSize(field, s);
-  }
-
-  private static void writeString(CodedOutputStream o, int field, String s) throws IOException {
-    if (!s.isEmpty()) {
-      o.writeString(field, s);
-    }
-  }
-
-  private static void writeBytes(CodedOutputStream o, int field, byte[] b) throws IOException {
-    if (b.length != 0) {
-      o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeUInt32NoTag(b.length);
-      o.writeRawBytes(b);
-    }
-  }
-
-  private static void writePayload(CodedOutputStream o, int field, Payload p) throws IOException {
-    if (!p.isEmpty()) {
-      o.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeUInt32NoTag(p.size());
-      o.write(p.asReadOnlyBuffer());
-    }
   }
 
   // ---- decoding ----
