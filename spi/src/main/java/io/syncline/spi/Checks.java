@@ -10,28 +10,24 @@ final class Checks {
   private Checks() {}
 
   /**
-   * The last few identifiers found valid, by identity. The names of a record (collection, scope,
-   * replica, the peer it came from) are mostly shared strings that every record of a batch carries,
-   * and each value built from them checks them again. Threads share the slots without locking,
-   * which is safe: a string found here was checked by some thread, and strings are immutable.
+   * The last string one call site found a valid identifier, kept by identity. The names of a record
+   * (collection, scope, replica, the peer it came from) are mostly shared strings that every record
+   * of a batch carries, and each value built from them checks them again. Threads share a holder
+   * without locking, which is safe: a string found in it was checked at that site, and strings are
+   * immutable.
    */
-  private static final String[] recent = new String[8];
-
-  private static int nextSlot;
-
-  private static boolean recentlyValid(String value) {
-    for (String s : recent) {
-      if (s == value) {
-        return true;
-      }
-    }
-    return false;
+  static final class LastValid {
+    private String value;
   }
 
-  private static void remember(String value) {
-    int slot = nextSlot;
-    recent[slot] = value;
-    nextSlot = (slot + 1) & (recent.length - 1);
+  /** {@link #identifier(String, String, int)}, skipped for the string {@code last} holds. */
+  static String identifier(String value, String name, int max, LastValid last) {
+    if (value != null && value == last.value) {
+      return value;
+    }
+    identifier(value, name, max);
+    last.value = value;
+    return value;
   }
 
   /**
@@ -76,9 +72,6 @@ final class Checks {
    */
   static String identifier(String value, String name, int max) {
     notNull(value, name);
-    if (value.length() <= max && recentlyValid(value)) {
-      return value;
-    }
     if (value.isEmpty() || value.length() > max) {
       throw new IllegalArgumentException(
           name + " must have 1 to " + max + " characters: \"" + abbreviate(value) + "\"");
@@ -104,7 +97,6 @@ final class Checks {
                 + "\"");
       }
     }
-    remember(value);
     return value;
   }
 

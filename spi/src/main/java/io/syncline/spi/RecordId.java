@@ -8,12 +8,14 @@ package io.syncline.spi;
  * then key (by UTF-16 code units, the same on every JVM and locale).
  */
 public record RecordId(String collection, String key) implements Comparable<RecordId> {
+  private static final Checks.LastValid LAST_COLLECTION = new Checks.LastValid();
+
   /** The longest key, in characters. */
   public static final int MAX_KEY_LENGTH = 256;
 
   /** Validates both parts; throws {@link IllegalArgumentException} naming the bad one. */
   public RecordId {
-    Checks.identifier(collection, "collection", 64);
+    Checks.identifier(collection, "collection", 64, LAST_COLLECTION);
     Checks.notNull(key, "key");
     if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
       throw new IllegalArgumentException(

@@ -10,6 +10,8 @@ package io.syncline.spi;
  *     (by this replica's app or its conflict resolver)
  */
 public record StoredRecord(SyncRecord record, long seq, String source) {
+  private static final Checks.LastValid LAST_SOURCE = new Checks.LastValid();
+
   /** Validates: record non-null, seq positive, source null or an identifier. */
   public StoredRecord {
     Checks.notNull(record, "record");
@@ -17,7 +19,7 @@ public record StoredRecord(SyncRecord record, long seq, String source) {
       throw new IllegalArgumentException("seq <= 0: " + seq);
     }
     if (source != null) {
-      Checks.identifier(source, "source", 64);
+      Checks.identifier(source, "source", 64, LAST_SOURCE);
     }
   }
 

@@ -18,6 +18,8 @@ package io.syncline.spi;
 public record SyncRecord(
     RecordId id, String scope, Version version, boolean deleted, Payload payload, Payload meta) {
 
+  private static final Checks.LastValid LAST_SCOPE = new Checks.LastValid();
+
   /** The longest scope name, in characters. */
   public static final int MAX_SCOPE_LENGTH = 128;
 
@@ -35,7 +37,7 @@ public record SyncRecord(
 
   /** Validates a scope name: 1 to 128 characters of letters, digits and {@code _-.:@}. */
   public static String checkScope(String scope) {
-    return Checks.identifier(scope, "scope", MAX_SCOPE_LENGTH);
+    return Checks.identifier(scope, "scope", MAX_SCOPE_LENGTH, LAST_SCOPE);
   }
 
   /** A live record with no metadata. */

@@ -9,6 +9,8 @@ package io.syncline.spi;
  * without coordination. Replica ids compare by UTF-16 code units, independent of locale.
  */
 public record Version(long stamp, String replicaId) implements Comparable<Version> {
+  private static final Checks.LastValid LAST_REPLICA = new Checks.LastValid();
+
   /** Bits of the stamp that hold the logical counter. */
   public static final int LOGICAL_BITS = 16;
 
@@ -18,7 +20,7 @@ public record Version(long stamp, String replicaId) implements Comparable<Versio
   /** Validates: the stamp is not negative; the replica id is an identifier of up to 64 chars. */
   public Version {
     Checks.nonNegative(stamp, "stamp");
-    Checks.identifier(replicaId, "replicaId", 64);
+    Checks.identifier(replicaId, "replicaId", 64, LAST_REPLICA);
   }
 
   /** Builds a version from its wall-clock part, its logical counter and its replica. */

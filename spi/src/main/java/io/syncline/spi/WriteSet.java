@@ -30,11 +30,13 @@ public final class WriteSet {
    * @param source the peer the state came from, or null for a local write
    */
   public record Write(SyncRecord record, String source) {
+    private static final Checks.LastValid LAST_SOURCE = new Checks.LastValid();
+
     /** Validates: record non-null; source null or an identifier. */
     public Write {
       Checks.notNull(record, "record");
       if (source != null) {
-        Checks.identifier(source, "source", 64);
+        Checks.identifier(source, "source", 64, LAST_SOURCE);
       }
     }
   }

@@ -68,17 +68,16 @@ public final class EngineHandler implements SyncHandler {
       return new Outcome.TooLarge(
           max, "batch of " + request.changes().size() + " changes exceeds the limit of " + max);
     }
-    long bytes = request.approximateBytes();
-    if (bytes > replica.limits().maxBatchBytes()) {
-      return new Outcome.TooLarge(
-          0,
-          "batch of " + bytes + " bytes exceeds the limit of " + replica.limits().maxBatchBytes());
-    }
+    // One pass over the records: their size (a batch too large is refused whole, before any record
+    // is judged) and each one's problems.
+    long bytes = 0;
+    long now = replica.clock().millis();
     List<Outcome.Rejection> rejections = new ArrayList<>();
     HashSet<RecordId> seen = new HashSet<>(request.changes().size() * 2);
     for (Change c : request.changes()) {
       SyncRecord r = c.record();
-      String[] problem = replica.validateInbound(r, request.scope());
+      bytes += r.approximateSize();
+      String[] problem = replica.validateInbound(r, request.scope(), now);
       if (problem == null && !seen.add(r.id())) {
         problem = new String[] {"INVALID_ARGUMENT", "record appears twice in one batch"};
       }
@@ -96,6 +95,11 @@ public final class EngineHandler implements SyncHandler {
       if (problem != null) {
         rejections.add(new Outcome.Rejection(r.id(), r.version(), problem[0], problem[1]));
       }
+    }
+    if (bytes > replica.limits().maxBatchBytes()) {
+      return new Outcome.TooLarge(
+          0,
+          "batch of " + bytes + " bytes exceeds the limit of " + replica.limits().maxBatchBytes());
     }
     if (!rejections.isEmpty()) {
       return new Outcome.Rejected(rejections);

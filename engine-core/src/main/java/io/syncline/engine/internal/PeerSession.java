@@ -388,6 +388,7 @@ public final class PeerSession {
       return page.changes().size() + " changes, more than the " + max + " asked for";
     }
     HashSet<RecordId> seen = new HashSet<>();
+    long now = replica.clock().millis();
     for (Change c : page.changes()) {
       if (c.seq() <= cursor) {
         return "change #" + c.seq() + " is not past cursor " + cursor;
@@ -395,7 +396,7 @@ public final class PeerSession {
       if (!seen.add(c.id())) {
         return c.id() + " appears twice";
       }
-      String[] p = replica.validateInbound(c.record(), scope);
+      String[] p = replica.validateInbound(c.record(), scope, now);
       if (p != null) {
         return c.id() + ": " + p[0] + " " + p[1];
       }

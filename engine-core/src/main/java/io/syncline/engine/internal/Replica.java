@@ -344,8 +344,13 @@ public final class Replica {
     try {
       WriteSet.Builder ws = WriteSet.builder();
       Map<RecordId, SyncRecord> decided = new HashMap<>();
+      // The clock moves past the newest stamp before any is resolved, once for the whole set.
+      long newest = 0;
       for (SyncRecord r : records) {
-        hlc.observe(r.version().stamp());
+        newest = Math.max(newest, r.version().stamp());
+      }
+      hlc.observe(newest);
+      for (SyncRecord r : records) {
         if (lastWriterWins) {
           ws.write(r, source);
           attempted.add(r);
@@ -370,12 +375,16 @@ public final class Replica {
     }
     int applied = 0;
     TreeSet<String> scopes = new TreeSet<>();
+    String lastScope = null;
     boolean observed = events.hasObservers();
     for (int i = 0; i < attempted.size(); i++) {
       if (result.applied(i)) {
         applied++;
         SyncRecord r = attempted.get(i);
-        scopes.add(r.scope());
+        if (!r.scope().equals(lastScope)) {
+          lastScope = r.scope();
+          scopes.add(lastScope);
+        }
         if (observed) {
           events.onNext(new RecordEvent(r.id(), r.version(), r.deleted(), true));
         }
@@ -428,9 +437,9 @@ public final class Replica {
 
   /**
    * Checks one inbound record before anything is applied; returns a rejection code and reason, or
-   * null if it is acceptable.
+   * null if it is acceptable. {@code nowMillis} is this replica's clock, read once per batch.
    */
-  public String[] validateInbound(SyncRecord r, String scope) {
+  public String[] validateInbound(SyncRecord r, String scope, long nowMillis) {
     if (!r.scope().equals(scope)) {
       return new String[] {"INVALID_ARGUMENT", "record scope " + r.scope() + " is not " + scope};
     }
@@ -446,7 +455,7 @@ public final class Replica {
     if (!r.deleted() && !r.payload().isJson()) {
       return new String[] {"INVALID_JSON", "payload is not one well-formed JSON value"};
     }
-    long skew = r.version().physicalMillis() - clock.millis();
+    long skew = r.version().physicalMillis() - nowMillis;
     if (skew > limits.maxClockSkew().toMillis()) {
       return new String[] {
         "CLOCK_SKEW", "version " + r.version() + " lies " + skew + " ms in the future"
