@@ -26,6 +26,8 @@ final class RecordArena {
   /** The size of the arrays that take the states; a larger state gets an array of its own. */
   static final int CHUNK = 256 * 1024;
 
+  private static final int FIRST_CHUNK = 4 * 1024;
+
   /** The source id of a local write. */
   static final int NO_SOURCE = -1;
 
@@ -112,8 +114,10 @@ final class RecordArena {
     if (length > CHUNK / 2) {
       return (long) addChunk(length) << 32;
     }
-    if (current < 0 || fill + length > CHUNK) {
-      current = addChunk(CHUNK);
+    if (current < 0 || fill + length > chunks[current].length) {
+      // A small store stays small: arrays start at 4 KiB and double up to CHUNK.
+      int size = current < 0 ? FIRST_CHUNK : Math.min(CHUNK, chunks[current].length * 2);
+      current = addChunk(Math.max(size, length));
       fill = 0;
     }
     long address = ((long) current << 32) | fill;
