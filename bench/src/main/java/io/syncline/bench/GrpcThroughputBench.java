@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Push throughput, client to server, in changes per second: the engine over gRPC on 127.0.0.1
@@ -42,7 +43,10 @@ public final class GrpcThroughputBench {
   /** Batches in flight: the transport's default push window. */
   private static final int WINDOW = 4;
 
-  /** Medians in changes per second. */
+  /**
+   * Medians in changes per second; {@code threadMillis}, when asked for, the median CPU of each
+   * kind of thread during the engine-over-gRPC syncs, with the median wall time under "wall".
+   */
   public record Result(
       int changes,
       int runs,
@@ -50,7 +54,8 @@ public final class GrpcThroughputBench {
       double grpc,
       double raw,
       double rawWindowed,
-      double inProcess) {
+      double inProcess,
+      Map<String, Long> threadMillis) {
     /** Engine-over-gRPC throughput as a fraction of the raw stream's. */
     public double ratio() {
       return grpc / raw;
@@ -61,15 +66,24 @@ public final class GrpcThroughputBench {
 
   /**
    * Runs the benchmark. Arguments: {@code changes} per run (1,000,000), measured {@code runs} (3),
-   * {@code batch} size (1,000).
+   * {@code batch} size (1,000), {@code threads=1} to print also the CPU of each kind of thread
+   * during the engine's syncs (Linux).
    */
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv);
     int changes = args.integer("changes", 1_000_000);
     int runs = args.integer("runs", 3);
     int batch = args.integer("batch", 1000);
+    boolean threads = args.integer("threads", 0) != 0;
     args.checkAllUsed();
-    System.out.println(format(run(changes, runs, batch)));
+    if (threads && !ThreadCpu.available()) {
+      throw new IllegalArgumentException("threads=1 needs Linux's /proc/self/task");
+    }
+    Result r = run(changes, runs, batch, threads);
+    System.out.println(format(r));
+    if (threads) {
+      System.out.println(formatThreads(r));
+    }
   }
 
   /** The table the main prints. */
@@ -107,8 +121,20 @@ public final class GrpcThroughputBench {
   /** Rounds run first and thrown away, while the JIT compiler settles. */
   private static final int WARM_UP_ROUNDS = 2;
 
-  /** Measures all: {@link #WARM_UP_ROUNDS} rounds, then {@code runs} measured rounds. */
-  public static Result run(int changes, int runs, int batch) throws Exception {
+  /** The CPU table the main prints with {@code threads=1}. */
+  public static String formatThreads(Result r) {
+    StringBuilder sb =
+        new StringBuilder("CPU ms per engine-over-gRPC sync, median of " + r.runs() + " runs:");
+    r.threadMillis()
+        .forEach((kind, ms) -> sb.append(String.format(Locale.ROOT, "%n  %-22s %6d", kind, ms)));
+    return sb.toString();
+  }
+
+  /**
+   * Measures all: {@link #WARM_UP_ROUNDS} rounds, then {@code runs} measured rounds; with {@code
+   * threads}, also the CPU by kind of thread during the engine-over-gRPC syncs (Linux only).
+   */
+  public static Result run(int changes, int runs, int batch, boolean threads) throws Exception {
     if (changes < 1 || runs < 1 || batch < 1) {
       throw new IllegalArgumentException("changes, runs and batch must be positive");
     }
@@ -116,15 +142,22 @@ public final class GrpcThroughputBench {
     List<Double> raw = new ArrayList<>();
     List<Double> rawWindowed = new ArrayList<>();
     List<Double> inProcess = new ArrayList<>();
+    Map<String, List<Double>> cpu = new TreeMap<>();
     for (int i = 0; i < WARM_UP_ROUNDS + runs; i++) {
-      double[] r = once(changes, batch);
+      Map<String, Long> used = threads ? new TreeMap<>() : null;
+      double[] r = once(changes, batch, used);
       if (i >= WARM_UP_ROUNDS) {
         grpc.add(r[0]);
         raw.add(r[1]);
         inProcess.add(r[2]);
         rawWindowed.add(r[3]);
+        if (threads) {
+          used.forEach((k, ms) -> cpu.computeIfAbsent(k, x -> new ArrayList<>()).add((double) ms));
+        }
       }
     }
+    Map<String, Long> threadMillis = new TreeMap<>();
+    cpu.forEach((k, v) -> threadMillis.put(k, Math.round(Stats.median(v))));
     return new Result(
         changes,
         runs,
@@ -132,7 +165,8 @@ public final class GrpcThroughputBench {
         Stats.median(grpc),
         Stats.median(raw),
         Stats.median(rawWindowed),
-        Stats.median(inProcess));
+        Stats.median(inProcess),
+        threadMillis);
   }
 
   private static SyncEngine.Builder engine(String id, MemoryStore store) {
@@ -143,8 +177,12 @@ public final class GrpcThroughputBench {
         .defaultScope(SCOPE);
   }
 
-  /** One round: {engine over gRPC, raw stream, engine in-process}, in changes per second. */
-  private static double[] once(int changes, int batch) throws Exception {
+  /**
+   * One round: {engine over gRPC, raw stream, engine in-process, raw stream with the window}, in
+   * changes per second; fills {@code threadMillis}, unless null, with the CPU of the gRPC sync.
+   */
+  private static double[] once(int changes, int batch, Map<String, Long> threadMillis)
+      throws Exception {
     double inProcess = inProcess(changes, batch);
     MemoryStore clientStore = fill(changes);
     // The same bytes: the push batches of this feed, encoded as the transport encodes them.
@@ -183,9 +221,14 @@ public final class GrpcThroughputBench {
               .peer(Peer.of("server", transport, SCOPE))
               .build();
       settle();
+      Map<String, Long> before = threadMillis == null ? null : ThreadCpu.snapshot();
       long start = System.nanoTime();
       SyncResult r = client.syncNow().blockingGet();
       long nanos = System.nanoTime() - start;
+      if (threadMillis != null) {
+        threadMillis.putAll(ThreadCpu.between(before, ThreadCpu.snapshot()));
+        threadMillis.put("wall", nanos / 1_000_000);
+      }
       if (!r.isSuccess() || r.pushed() != changes || serverStore.headSeq() != changes) {
         throw new IllegalStateException("bench run did not push everything: " + r);
       }

@@ -47,13 +47,20 @@ class BenchSmokeTest {
 
   @Test
   void grpcThroughputReportsTheEngineAndTheRawStream() throws Exception {
-    GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 100);
+    boolean threads = ThreadCpu.available();
+    GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 100, threads);
     assertThat(r.grpc()).isPositive();
     assertThat(r.raw()).isPositive();
     assertThat(r.rawWindowed()).isPositive();
     assertThat(GrpcThroughputBench.format(r))
         .contains("raw gRPC stream")
         .contains("engine over gRPC");
+    if (threads) {
+      // The push thread applied the batches; the client's thread read and sent them.
+      assertThat(r.threadMillis())
+          .containsKeys("wall", "server push thread", "client (main) thread");
+      assertThat(GrpcThroughputBench.formatThreads(r)).contains("server push thread");
+    }
   }
 
   @Test

@@ -1,0 +1,78 @@
+package io.syncline.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The CPU time this JVM's threads have used, by kind of thread, from Linux's {@code
+ * /proc/self/task}: every thread, the JIT compilers and the garbage collector's included, which the
+ * JVM's own thread bean does not see. Two snapshots around a phase tell where its CPU went.
+ */
+final class ThreadCpu {
+  /** Linux reports thread times in ticks of 1/100 s to user space. */
+  private static final long MILLIS_PER_TICK = 10;
+
+  private ThreadCpu() {}
+
+  /** Whether this system has {@code /proc/self/task}. */
+  static boolean available() {
+    return Files.isDirectory(Path.of("/proc/self/task"));
+  }
+
+  /** Milliseconds of CPU (user and system) by kind of thread, for threads alive now. */
+  static Map<String, Long> snapshot() {
+    Map<String, Long> byThread = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended meanwhile
+        }
+        // pid (comm) state ... : the name may hold spaces and parentheses, so split at the last
+        // ')'.
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        byThread.merge(t.getFileName() + " " + name, ticks * MILLIS_PER_TICK, Long::sum);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return byThread;
+  }
+
+  /** The CPU used between two snapshots, by kind of thread. */
+  static Map<String, Long> between(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> byKind = new TreeMap<>();
+    after.forEach(
+        (thread, ms) ->
+            byKind.merge(
+                kind(thread.substring(thread.indexOf(' ') + 1)),
+                ms - before.getOrDefault(thread, 0L),
+                Long::sum));
+    return byKind;
+  }
+
+  /** The kind of a thread, by its Linux name (the first 15 characters of the Java name). */
+  static String kind(String name) {
+    if (name.startsWith("syncline-grpc")) {
+      return "server push thread";
+    } else if (name.equals("java") || name.equals("main")) {
+      return "client (main) thread";
+    } else if (name.startsWith("grpc-nio-worker")) {
+      return "Netty event loops";
+    } else if (name.contains("CompilerThre")) {
+      return "JIT compilers";
+    } else if (name.startsWith("GC ") || name.startsWith("G1 ")) {
+      return "garbage collector";
+    }
+    return "other";
+  }
+}
