@@ -118,8 +118,12 @@ public final class GrpcThroughputBench {
         r.inProcess() / r.raw());
   }
 
-  /** Rounds run first and thrown away, while the JIT compiler settles. */
-  private static final int WARM_UP_ROUNDS = 2;
+  /**
+   * Rounds run first and thrown away, while the JIT compiler settles: after two, it still took 300
+   * to 700 ms of a core in each engine run of about a second ({@code threads=1}); after five or
+   * six, under 100 ms.
+   */
+  private static final int WARM_UP_ROUNDS = 5;
 
   /** The CPU table the main prints with {@code threads=1}. */
   public static String formatThreads(Result r) {
