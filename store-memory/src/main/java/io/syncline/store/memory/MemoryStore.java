@@ -34,8 +34,9 @@ import java.util.UUID;
  *
  * <p>Records are kept packed in large byte arrays, with primitive arrays to find them, not as
  * objects: a million records cost the garbage collector a few hundred arrays, and each takes about
- * its own bytes plus some 70. Reads build the values they return; a superseded state's room is
- * reclaimed once such leftovers outweigh the live states.
+ * its own bytes plus 100 (174 bytes for a 10-character key and a 66-byte payload, where the records
+ * as objects took 337). Reads build the values they return; a superseded state's room is reclaimed
+ * once such leftovers outweigh the live states.
  *
  * <p>Thread-safe: every method holds one lock for its duration, so readers see only whole write
  * sets. Iteration orders are sorted, never hash-ordered, so runs are reproducible.
