@@ -70,6 +70,28 @@ class InboundValidationTest {
   }
 
   @Test
+  void aRecordTwiceInOneBatchIsRejectedAndNothingApplied() {
+    List<Change> changes = new ArrayList<>();
+    changes.add(change("a", "{}", 1));
+    changes.add(change("b", "{}", 2));
+    changes.add(change("a", "{\"again\":true}", 3));
+    changes.add(change("c", "{}", 4));
+    changes.add(change("b", "[]", 5));
+    Outcome o = push(changes);
+    assertThat(o).isInstanceOf(Outcome.Rejected.class);
+    // Each repeat is named; the first state of each record is not.
+    assertThat(((Outcome.Rejected) o).rejections())
+        .extracting(r -> r.id().key() + " " + r.code() + " " + r.reason())
+        .containsExactly(
+            "a INVALID_ARGUMENT record appears twice in one batch",
+            "b INVALID_ARGUMENT record appears twice in one batch");
+    assertNothingApplied();
+    // Distinct records alone go through.
+    assertThat(push(List.of(change("a", "{}", 1), change("b", "{}", 2))))
+        .isEqualTo(Outcome.SUCCESS);
+  }
+
+  @Test
   void batchOverTheByteLimitIsRefusedWhole() {
     List<Change> changes = new ArrayList<>();
     String big = "{\"t\":\"" + "x".repeat(960) + "\"}";

@@ -1,5 +1,7 @@
 package io.syncline.spi;
 
+import java.util.List;
+
 /**
  * An entry of a store's change feed: a record's latest state and the sequence number its store
  * assigned when that state was written.
@@ -14,6 +16,16 @@ public record Change(SyncRecord record, long seq) {
     if (seq <= 0) {
       throw new IllegalArgumentException("seq <= 0: " + seq);
     }
+  }
+
+  /**
+   * The first record id that appears twice among {@code changes}, or null if every change is of
+   * another record. One pass, without an object per change: for checking a page or a batch of a
+   * thousand changes as it arrives.
+   */
+  public static RecordId firstRepeatedId(List<Change> changes) {
+    Checks.notNull(changes, "changes");
+    return Checks.repeatedId(changes);
   }
 
   /** Shorthand for {@code record().id()}. */

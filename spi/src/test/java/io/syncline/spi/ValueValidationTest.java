@@ -56,10 +56,12 @@ class ValueValidationTest {
     }
     assertThat(RecordId.of("c", "Aa7").hashCode()).isEqualTo(RecordId.of("c", "BB7").hashCode());
     assertThat(new FeedPage(distinct, 600, false).changes()).hasSize(600);
+    assertThat(Change.firstRepeatedId(distinct)).isNull();
 
     List<Change> repeated = new java.util.ArrayList<>(distinct);
     repeated.add(
         new Change(SyncRecord.live(RecordId.of("c", "BB123"), "s", v, Payload.utf8("2")), 601));
+    assertThat(Change.firstRepeatedId(repeated)).isEqualTo(RecordId.of("c", "BB123"));
     assertThatThrownBy(() -> new FeedPage(repeated, 601, false))
         .hasMessageContaining("c/BB123")
         .hasMessageContaining("twice");

@@ -73,12 +73,14 @@ public final class EngineHandler implements SyncHandler {
     long bytes = 0;
     long now = replica.clock().millis();
     List<Outcome.Rejection> rejections = new ArrayList<>();
-    HashSet<RecordId> seen = new HashSet<>(request.changes().size() * 2);
+    // Repeated records are rare: only then does a set name each one.
+    HashSet<RecordId> seen =
+        Change.firstRepeatedId(request.changes()) == null ? null : new HashSet<>();
     for (Change c : request.changes()) {
       SyncRecord r = c.record();
       bytes += r.approximateSize();
       String[] problem = replica.validateInbound(r, request.scope(), now);
-      if (problem == null && !seen.add(r.id())) {
+      if (problem == null && seen != null && !seen.add(r.id())) {
         problem = new String[] {"INVALID_ARGUMENT", "record appears twice in one batch"};
       }
       if (problem == null && !authorizer.canWrite(context.principal(), r)) {
