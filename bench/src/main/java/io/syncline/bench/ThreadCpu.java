@@ -42,11 +42,20 @@ final class ThreadCpu {
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         byThread.merge(t.getFileName() + " " + name, ticks * MILLIS_PER_TICK, Long::sum);
       }
+      // The whole machine, all processes: time no core had anything to run, and time in the kernel.
+      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
+      long kernel = Long.parseLong(cpu[3]) + Long.parseLong(cpu[6]) + Long.parseLong(cpu[7]);
+      byThread.put("0 " + MACHINE_IDLE, idle * MILLIS_PER_TICK);
+      byThread.put("0 " + MACHINE_KERNEL, kernel * MILLIS_PER_TICK);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return byThread;
   }
+
+  private static final String MACHINE_IDLE = "machine: idle (all cores)";
+  private static final String MACHINE_KERNEL = "machine: kernel (all processes)";
 
   /** The CPU used between two snapshots, by kind of thread. */
   static Map<String, Long> between(Map<String, Long> before, Map<String, Long> after) {
@@ -62,7 +71,9 @@ final class ThreadCpu {
 
   /** The kind of a thread, by its Linux name (the first 15 characters of the Java name). */
   static String kind(String name) {
-    if (name.startsWith("syncline-grpc")) {
+    if (name.startsWith("machine: ")) {
+      return name;
+    } else if (name.startsWith("syncline-grpc")) {
       return "server push thread";
     } else if (name.equals("java") || name.equals("main")) {
       return "client (main) thread";
