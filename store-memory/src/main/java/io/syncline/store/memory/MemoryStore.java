@@ -55,12 +55,12 @@ public final class MemoryStore implements SyncStore {
   private int nextRecent;
   // Records: one slot each, found by open addressing over `table`, whose entries hold a slot's
   // hash in the high half and the slot + 1 in the low (0 is free), so that a probe compares hashes
-  // in one cache line; per slot, the hash of its id and the address of its latest state.
+  // in one cache line; per slot, the address of its latest state.
   private long[] table = new long[64];
-  private int[] hashes = new int[32];
   private long[] addresses = new long[32];
   private int slots;
-  // By name id: the feed of a scope, the key order of a collection.
+  // By name id (both arrays always longer than `names`): the feed of a scope, the key order of a
+  // collection.
   private Feed[] feeds = new Feed[8];
   private KeyOrder[] keyOrders = new KeyOrder[8];
   private final TreeMap<String, Checkpoint> checkpoints = new TreeMap<>();
@@ -119,7 +119,7 @@ public final class MemoryStore implements SyncStore {
       checkOpen();
       List<StoredRecord> out = new ArrayList<>();
       int c = knownName(collection);
-      KeyOrder order = c < 0 || c >= keyOrders.length ? null : keyOrders[c];
+      KeyOrder order = c < 0 ? null : keyOrders[c];
       if (order == null) {
         return out;
       }
@@ -163,12 +163,13 @@ public final class MemoryStore implements SyncStore {
     synchronized (lock) {
       checkOpen();
       int s = knownName(scope);
-      Feed feed = s < 0 || s >= feeds.length ? null : feeds[s];
+      Feed feed = s < 0 ? null : feeds[s];
       if (feed == null) {
         return FeedPage.empty(afterSeq);
       }
-      // A source the store never saw matches no state: not even a local one.
-      int exclude = excludeSource == null ? Integer.MIN_VALUE : knownName(excludeSource);
+      // No source to leave out, or one the store never saw, must match no state: not even a local
+      // one, whose source id is NO_SOURCE (-1, as knownName's "unknown").
+      int exclude = excludeSource == null ? -1 : knownName(excludeSource);
       return read(feed, afterSeq, maxChanges, maxBytes, exclude < 0 ? Integer.MIN_VALUE : exclude);
     }
   }
@@ -226,16 +227,17 @@ public final class MemoryStore implements SyncStore {
   private long write(WriteSet.Write w, int h) {
     SyncRecord rec = w.record();
     int slot = find(rec.id(), h);
+    long prev = slot < 0 ? 0 : addresses[slot];
+    if (slot >= 0
+        && !rec.version()
+            .isNewerThan(new Version(arena.stamp(prev), names.get(arena.replica(prev))))) {
+      return 0;
+    }
     long seq = head + 1;
     int scope = name(rec.scope());
     int replica = name(rec.version().replicaId());
     int source = w.source() == null ? RecordArena.NO_SOURCE : name(w.source());
     if (slot >= 0) {
-      long prev = addresses[slot];
-      if (!rec.version()
-          .isNewerThan(new Version(arena.stamp(prev), names.get(arena.replica(prev))))) {
-        return 0;
-      }
       feeds[arena.scope(prev)].remove(arena.seq(prev));
       arena.release(prev);
       addresses[slot] = arena.write(rec, seq, arena.collection(prev), scope, replica, source);
@@ -315,32 +317,32 @@ public final class MemoryStore implements SyncStore {
 
   /** A new slot for a record not yet held. */
   private int insert(int h, long address) {
-    if (slots == hashes.length) {
-      hashes = Arrays.copyOf(hashes, slots * 2);
+    if (slots == addresses.length) {
       addresses = Arrays.copyOf(addresses, slots * 2);
     }
     int slot = slots++;
-    hashes[slot] = h;
     addresses[slot] = address;
     if (slots * 2 > table.length) {
-      table = new long[table.length * 2];
-      for (int s = 0; s < slots; s++) {
-        place(s);
+      long[] old = table;
+      table = new long[old.length * 2];
+      for (long e : old) {
+        if (e != 0) {
+          place(e);
+        }
       }
-    } else {
-      place(slot);
     }
+    place(((long) h << 32) | (slot + 1));
     return slot;
   }
 
-  private void place(int slot) {
+  /** Puts a table entry (hash and slot + 1) in the first free place from its hash. */
+  private void place(long entry) {
     int mask = table.length - 1;
-    int h = hashes[slot];
-    int i = h & mask;
+    int i = (int) (entry >>> 32) & mask;
     while (table[i] != 0) {
       i = (i + 1) & mask;
     }
-    table[i] = ((long) h << 32) | (slot + 1);
+    table[i] = entry;
   }
 
   /** The state at {@code a} as a record; {@code id} is its id if the caller has it, else null. */
