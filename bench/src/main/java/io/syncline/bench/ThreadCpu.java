@@ -24,7 +24,10 @@ final class ThreadCpu {
     return Files.isDirectory(Path.of("/proc/self/task"));
   }
 
-  /** Milliseconds of CPU (user and system) by kind of thread, for threads alive now. */
+  /**
+   * Milliseconds of CPU (user and system) of each thread alive now, keyed by id and name, and the
+   * machine's idle and kernel time under keys of their own.
+   */
   static Map<String, Long> snapshot() {
     Map<String, Long> byThread = new TreeMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {

@@ -20,12 +20,32 @@ public record Change(SyncRecord record, long seq) {
 
   /**
    * The first record id that appears twice among {@code changes}, or null if every change is of
-   * another record. One pass, without an object per change: for checking a page or a batch of a
-   * thousand changes as it arrives.
+   * another record. One pass, without an object per change (an open-addressing table of indexes,
+   * each id's hash beside its index so that most probes compare two ints): for checking a page or a
+   * batch of a thousand changes as it arrives.
    */
   public static RecordId firstRepeatedId(List<Change> changes) {
     Checks.notNull(changes, "changes");
-    return Checks.repeatedId(changes);
+    int n = changes.size();
+    if (n < 2) {
+      return null;
+    }
+    long[] table = new long[Integer.highestOneBit(n) << 2];
+    int mask = table.length - 1;
+    for (int i = 0; i < n; i++) {
+      RecordId id = changes.get(i).id();
+      int h = id.hashCode() * 0x9E3779B9;
+      h ^= h >>> 16;
+      int j = h & mask;
+      for (long e = table[j]; e != 0; e = table[j]) {
+        if ((int) (e >>> 32) == h && changes.get((int) e - 1).id().equals(id)) {
+          return id;
+        }
+        j = (j + 1) & mask;
+      }
+      table[j] = ((long) h << 32) | (i + 1);
+    }
+    return null;
   }
 
   /** Shorthand for {@code record().id()}. */

@@ -30,34 +30,6 @@ final class Checks {
     return value;
   }
 
-  /**
-   * The first record id that {@code changes} hold twice, or null. An open-addressing table of
-   * indexes, with each id's hash beside its index so that most probes compare two ints: a page or
-   * batch of a thousand changes is checked without an object per change.
-   */
-  static RecordId repeatedId(List<Change> changes) {
-    int n = changes.size();
-    if (n < 2) {
-      return null;
-    }
-    long[] table = new long[Integer.highestOneBit(n) << 2];
-    int mask = table.length - 1;
-    for (int i = 0; i < n; i++) {
-      RecordId id = changes.get(i).id();
-      int h = id.hashCode() * 0x9E3779B9;
-      h ^= h >>> 16;
-      int j = h & mask;
-      for (long e = table[j]; e != 0; e = table[j]) {
-        if ((int) (e >>> 32) == h && changes.get((int) e - 1).id().equals(id)) {
-          return id;
-        }
-        j = (j + 1) & mask;
-      }
-      table[j] = ((long) h << 32) | (i + 1);
-    }
-    return null;
-  }
-
   static <T> T notNull(T value, String name) {
     if (value == null) {
       throw new NullPointerException(name + " == null");

@@ -28,7 +28,7 @@ public record FeedPage(List<Change> changes, long nextCursor, boolean hasMore) {
       }
       prev = c.seq();
     }
-    RecordId repeated = Checks.repeatedId(changes);
+    RecordId repeated = Change.firstRepeatedId(changes);
     if (repeated != null) {
       throw new IllegalArgumentException("record " + repeated + " appears twice in one page");
     }
