@@ -179,10 +179,17 @@ public final class GrpcSyncServer implements Closeable {
       }
     }
     if (executor != null) {
-      executor.shutdownNow();
+      // Not shutdownNow at once: gRPC cancels each stopped call's context by a task on this
+      // executor, and only a cancelled call stops delivering messages. Dropping that task would
+      // let a push batch read ahead be applied after the stop, with nobody to acknowledge it.
+      executor.shutdown();
       try {
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+          executor.shutdownNow();
+          executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
+        executor.shutdownNow();
         Thread.currentThread().interrupt();
       }
     }
