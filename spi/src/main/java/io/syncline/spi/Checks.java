@@ -10,11 +10,13 @@ final class Checks {
   private Checks() {}
 
   /**
-   * The last string one call site found a valid identifier, kept by identity. The names of a record
-   * (collection, scope, replica, the peer it came from) are mostly shared strings that every record
-   * of a batch carries, and each value built from them checks them again. Threads share a holder
-   * without locking, which is safe: a string found in it was checked at that site, and strings are
-   * immutable.
+   * The last string one call site found a valid identifier. The names of a record (collection,
+   * scope, replica, the peer it came from) are mostly shared strings that every record of a batch
+   * carries, and each value built from them checks them again. Threads share a holder without
+   * locking, which is safe: a string found in it was checked at that site, and strings are
+   * immutable. A string equal to the held one is valid too and leaves the holder as it is, so two
+   * threads with equal names of their own (a client's store and a server's decoder in one process)
+   * neither check each record again nor take the holder's cache line from each other.
    */
   static final class LastValid {
     private String value;
@@ -22,7 +24,8 @@ final class Checks {
 
   /** {@link #identifier(String, String, int)}, skipped for the string {@code last} holds. */
   static String identifier(String value, String name, int max, LastValid last) {
-    if (value != null && value == last.value) {
+    String held = last.value;
+    if (value != null && (value == held || value.equals(held))) {
       return value;
     }
     identifier(value, name, max);

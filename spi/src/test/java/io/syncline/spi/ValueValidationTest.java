@@ -26,6 +26,19 @@ class ValueValidationTest {
   }
 
   @Test
+  void aCheckSkippedForAnEqualNameStillRefusesTheNextBadOne() {
+    String valid = new String("notes-1".toCharArray());
+    assertThat(RecordId.of(valid, "k").collection()).isSameAs(valid);
+    // An equal string of its own passes as the held one did; it is not taken for a bad one.
+    String twin = new String("notes-1".toCharArray());
+    assertThat(RecordId.of(twin, "k").collection()).isSameAs(twin);
+    // Strings of the same length that differ are checked in full.
+    assertThatThrownBy(() -> RecordId.of("notes 1", "k")).hasMessageContaining("collection");
+    assertThatThrownBy(() -> RecordId.of("notes-1 ", "k")).hasMessageContaining("collection");
+    assertThat(RecordId.of(new String("notes-1".toCharArray()), "k2").key()).isEqualTo("k2");
+  }
+
+  @Test
   void tombstonesHaveNoPayload() {
     assertThatThrownBy(
             () ->
