@@ -1,5 +1,6 @@
 package io.syncline.transport.grpc;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -99,7 +100,10 @@ public final class GrpcSyncTransport implements SyncTransport, AutoCloseable {
     this.channel = ClientInterceptors.intercept(managed, new Headers(b.tokenSupplier));
     this.requestTimeout = b.requestTimeout;
     this.pushWindow = b.pushWindow;
-    this.pushOptions = b.gzip ? CallOptions.DEFAULT.withCompression("gzip") : CallOptions.DEFAULT;
+    // A push stream's callbacks only queue what arrived, so they run where it arrives: one thread
+    // to wake fewer per acknowledgement.
+    CallOptions push = CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor());
+    this.pushOptions = b.gzip ? push.withCompression("gzip") : push;
     this.target = b.target != null ? b.target : managed.authority();
   }
 
