@@ -128,9 +128,12 @@ public final class GrpcThroughputBench {
   /** The CPU table the main prints with {@code threads=1}. */
   public static String formatThreads(Result r) {
     StringBuilder sb =
-        new StringBuilder("CPU ms per engine-over-gRPC sync, median of " + r.runs() + " runs:");
+        new StringBuilder(
+            "per engine-over-gRPC sync, median of "
+                + r.runs()
+                + " runs (CPU ms unless the line says otherwise):");
     r.threadMillis()
-        .forEach((kind, ms) -> sb.append(String.format(Locale.ROOT, "%n  %-22s %6d", kind, ms)));
+        .forEach((kind, ms) -> sb.append(String.format(Locale.ROOT, "%n  %-42s %6d", kind, ms)));
     return sb.toString();
   }
 

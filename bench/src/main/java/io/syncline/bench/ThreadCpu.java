@@ -25,8 +25,10 @@ final class ThreadCpu {
   }
 
   /**
-   * Milliseconds of CPU (user and system) of each thread alive now, keyed by id and name, and the
-   * machine's idle and kernel time under keys of their own.
+   * Milliseconds of CPU (user and system) of each thread alive now, keyed by id and name; where the
+   * kernel keeps scheduler statistics, also each thread's milliseconds runnable but waiting for a
+   * core and the times it was put on one; and the machine's idle and kernel time, under keys of
+   * their own.
    */
   static Map<String, Long> snapshot() {
     Map<String, Long> byThread = new TreeMap<>();
@@ -44,6 +46,17 @@ final class ThreadCpu {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         byThread.merge(t.getFileName() + " " + name, ticks * MILLIS_PER_TICK, Long::sum);
+        // Where the kernel keeps scheduler statistics: the time runnable but waiting for a core
+        // (in ns), and how many times the thread was put on a core (each wake-up, each preemption).
+        String[] sched;
+        try {
+          sched = Files.readString(t.resolve("schedstat")).trim().split(" ");
+        } catch (IOException e) {
+          continue;
+        }
+        String id = t.getFileName() + " " + name;
+        byThread.merge(id + WAITING, Long.parseLong(sched[1]) / 1_000_000, Long::sum);
+        byThread.merge(id + SCHEDULED, Long.parseLong(sched[2]), Long::sum);
       }
       // The whole machine, all processes: time no core had anything to run, and time in the kernel.
       String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -57,6 +70,12 @@ final class ThreadCpu {
     return byThread;
   }
 
+  /** Marks a thread's milliseconds runnable but waiting for a core. */
+  private static final String WAITING = "\twaiting for a core (ms)";
+
+  /** Marks the number of times a thread was put on a core. */
+  private static final String SCHEDULED = "\ttimes put on a core";
+
   private static final String MACHINE_IDLE = "machine: idle (all cores)";
   private static final String MACHINE_KERNEL = "machine: kernel (all processes)";
 
@@ -64,11 +83,13 @@ final class ThreadCpu {
   static Map<String, Long> between(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> byKind = new TreeMap<>();
     after.forEach(
-        (thread, ms) ->
-            byKind.merge(
-                kind(thread.substring(thread.indexOf(' ') + 1)),
-                ms - before.getOrDefault(thread, 0L),
-                Long::sum));
+        (thread, ms) -> {
+          String name = thread.substring(thread.indexOf(' ') + 1);
+          int tab = name.indexOf('\t');
+          String kind =
+              tab < 0 ? kind(name) : kind(name.substring(0, tab)) + ": " + name.substring(tab + 1);
+          byKind.merge(kind, ms - before.getOrDefault(thread, 0L), Long::sum);
+        });
     return byKind;
   }
 

@@ -58,7 +58,8 @@ class BenchSmokeTest {
     if (threads) {
       // The push thread applied the batches; the client's thread read and sent them.
       assertThat(r.threadMillis())
-          .containsKeys("wall", "server push thread", "client (main) thread");
+          .containsKeys("wall", "server push thread", "client (main) thread")
+          .containsKey("server push thread: waiting for a core (ms)");
       assertThat(GrpcThroughputBench.formatThreads(r)).contains("server push thread");
     }
   }
