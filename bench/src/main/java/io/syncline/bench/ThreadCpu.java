@@ -27,8 +27,8 @@ final class ThreadCpu {
   /**
    * Milliseconds of CPU (user and system) of each thread alive now, keyed by id and name; where the
    * kernel keeps scheduler statistics, also each thread's milliseconds runnable but waiting for a
-   * core and the times it was put on one; and the machine's idle and kernel time, under keys of
-   * their own.
+   * core, the times it went to sleep and the times it was preempted; and the machine's idle and
+   * kernel time, under keys of their own.
    */
   static Map<String, Long> snapshot() {
     Map<String, Long> byThread = new TreeMap<>();
@@ -47,7 +47,7 @@ final class ThreadCpu {
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         byThread.merge(t.getFileName() + " " + name, ticks * MILLIS_PER_TICK, Long::sum);
         // Where the kernel keeps scheduler statistics: the time runnable but waiting for a core
-        // (in ns), and how many times the thread was put on a core (each wake-up, each preemption).
+        // (in ns); and how many times the thread went to sleep, and was preempted.
         String[] sched;
         try {
           sched = Files.readString(t.resolve("schedstat")).trim().split(" ");
@@ -56,7 +56,14 @@ final class ThreadCpu {
         }
         String id = t.getFileName() + " " + name;
         byThread.merge(id + WAITING, Long.parseLong(sched[1]) / 1_000_000, Long::sum);
-        byThread.merge(id + SCHEDULED, Long.parseLong(sched[2]), Long::sum);
+        String status;
+        try {
+          status = Files.readString(t.resolve("status"));
+        } catch (IOException e) {
+          continue;
+        }
+        byThread.merge(id + SLEPT, field(status, "voluntary_ctxt_switches:"), Long::sum);
+        byThread.merge(id + PREEMPTED, field(status, "nonvoluntary_ctxt_switches:"), Long::sum);
       }
       // The whole machine, all processes: time no core had anything to run, and time in the kernel.
       String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -73,8 +80,22 @@ final class ThreadCpu {
   /** Marks a thread's milliseconds runnable but waiting for a core. */
   private static final String WAITING = "\twaiting for a core (ms)";
 
-  /** Marks the number of times a thread was put on a core. */
-  private static final String SCHEDULED = "\ttimes put on a core";
+  /** Marks the number of times a thread left its core to wait for something. */
+  private static final String SLEPT = "\ttimes it went to sleep";
+
+  /** Marks the number of times a thread was taken off its core while it could still run. */
+  private static final String PREEMPTED = "\ttimes preempted";
+
+  /** The number after {@code name} at the start of a line of a {@code status} file. */
+  private static long field(String status, String name) {
+    int at = status.indexOf("\n" + name);
+    if (at < 0) {
+      return 0;
+    }
+    int from = at + 1 + name.length();
+    int to = status.indexOf('\n', from);
+    return Long.parseLong(status.substring(from, to < 0 ? status.length() : to).trim());
+  }
 
   private static final String MACHINE_IDLE = "machine: idle (all cores)";
   private static final String MACHINE_KERNEL = "machine: kernel (all processes)";
