@@ -15,6 +15,7 @@ import io.syncline.transport.grpc.GrpcSyncTransport;
 import io.syncline.transport.grpc.internal.BatchCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +45,10 @@ public final class GrpcThroughputBench {
   private static final int WINDOW = 4;
 
   /**
-   * Medians in changes per second; {@code threadMillis}, when asked for, the median CPU of each
-   * kind of thread during the engine-over-gRPC syncs, with the median wall time under "wall".
+   * Medians in changes per second; {@code roundRatios}, engine over gRPC against the raw stream
+   * with one batch in flight in each measured round, in order; {@code threadMillis}, when asked
+   * for, the median CPU of each kind of thread during the engine-over-gRPC syncs, with the median
+   * wall time under "wall".
    */
   public record Result(
       int changes,
@@ -55,6 +58,7 @@ public final class GrpcThroughputBench {
       double raw,
       double rawWindowed,
       double inProcess,
+      List<Double> roundRatios,
       Map<String, Long> threadMillis) {
     /** Engine-over-gRPC throughput as a fraction of the raw stream's. */
     public double ratio() {
@@ -89,33 +93,39 @@ public final class GrpcThroughputBench {
   /** The table the main prints. */
   public static String format(Result r) {
     return String.format(
-        Locale.ROOT,
-        "push throughput, %d changes per run in batches of %d, median of %d runs"
-            + " (memory stores, 127.0.0.1, heap %d MiB)%n"
-            + "%-34s %14s %10s%n"
-            + "%-34s %14.0f %10.2f%n"
-            + "%-34s %14.0f %10.2f%n"
-            + "%-34s %14.0f %10.2f%n"
-            + "%-34s %14.0f %10.2f%n",
-        r.changes(),
-        r.batch(),
-        r.runs(),
-        Runtime.getRuntime().maxMemory() >> 20,
-        "transport",
-        "changes/s",
-        "ratio",
-        "raw gRPC stream, 1 batch in flight",
-        r.raw(),
-        1.0,
-        "raw gRPC stream, " + WINDOW + " in flight",
-        r.rawWindowed(),
-        r.rawWindowed() / r.raw(),
-        "engine over gRPC, " + WINDOW + " in flight",
-        r.grpc(),
-        r.ratio(),
-        "engine in-process",
-        r.inProcess(),
-        r.inProcess() / r.raw());
+            Locale.ROOT,
+            "push throughput, %d changes per run in batches of %d, median of %d runs"
+                + " (memory stores, 127.0.0.1, heap %d MiB)%n"
+                + "%-34s %14s %10s%n"
+                + "%-34s %14.0f %10.2f%n"
+                + "%-34s %14.0f %10.2f%n"
+                + "%-34s %14.0f %10.2f%n"
+                + "%-34s %14.0f %10.2f%n",
+            r.changes(),
+            r.batch(),
+            r.runs(),
+            Runtime.getRuntime().maxMemory() >> 20,
+            "transport",
+            "changes/s",
+            "ratio",
+            "raw gRPC stream, 1 batch in flight",
+            r.raw(),
+            1.0,
+            "raw gRPC stream, " + WINDOW + " in flight",
+            r.rawWindowed(),
+            r.rawWindowed() / r.raw(),
+            "engine over gRPC, " + WINDOW + " in flight",
+            r.grpc(),
+            r.ratio(),
+            "engine in-process",
+            r.inProcess(),
+            r.inProcess() / r.raw())
+        + String.format(
+            Locale.ROOT,
+            "engine over gRPC against the raw stream round by round: median %.2f, from %.2f to %.2f%n",
+            Stats.median(r.roundRatios()),
+            Collections.min(r.roundRatios()),
+            Collections.max(r.roundRatios()));
   }
 
   /**
@@ -149,6 +159,7 @@ public final class GrpcThroughputBench {
     List<Double> raw = new ArrayList<>();
     List<Double> rawWindowed = new ArrayList<>();
     List<Double> inProcess = new ArrayList<>();
+    List<Double> roundRatios = new ArrayList<>();
     Map<String, List<Double>> cpu = new TreeMap<>();
     for (int i = 0; i < WARM_UP_ROUNDS + runs; i++) {
       Map<String, Long> used = threads ? new TreeMap<>() : null;
@@ -156,6 +167,7 @@ public final class GrpcThroughputBench {
       if (i >= WARM_UP_ROUNDS) {
         grpc.add(r[0]);
         raw.add(r[1]);
+        roundRatios.add(r[0] / r[1]);
         inProcess.add(r[2]);
         rawWindowed.add(r[3]);
         if (threads) {
@@ -173,6 +185,7 @@ public final class GrpcThroughputBench {
         Stats.median(raw),
         Stats.median(rawWindowed),
         Stats.median(inProcess),
+        roundRatios,
         threadMillis);
   }
 

@@ -52,9 +52,13 @@ class BenchSmokeTest {
     assertThat(r.grpc()).isPositive();
     assertThat(r.raw()).isPositive();
     assertThat(r.rawWindowed()).isPositive();
+    // One ratio per measured round, each that round's engine against that round's raw stream.
+    assertThat(r.roundRatios()).hasSize(1);
+    assertThat(r.roundRatios().get(0)).isPositive();
     assertThat(GrpcThroughputBench.format(r))
         .contains("raw gRPC stream")
-        .contains("engine over gRPC");
+        .contains("engine over gRPC")
+        .contains("round by round");
     if (threads) {
       // The push thread applied the batches; the client's thread read and sent them.
       assertThat(r.threadMillis())
