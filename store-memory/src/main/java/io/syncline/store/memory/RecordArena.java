@@ -78,9 +78,7 @@ final class RecordArena {
     v.putInt(o + KEY_LENGTH, keyBytes);
     int p = o + KEY;
     if (ascii) {
-      for (int i = 0; i < key.length(); i++) {
-        b[p + i] = (byte) key.charAt(i);
-      }
+      asciiBytes(key, b, p);
     } else {
       for (int i = 0; i < key.length(); i++) {
         v.putChar(p + 2 * i, key.charAt(i));
@@ -90,6 +88,16 @@ final class RecordArena {
     put(b, v, p, r.meta());
     liveBytes += length;
     return address;
+  }
+
+  /**
+   * Copies the characters of {@code s}, all ASCII, as one byte each. String's own copy of the low
+   * bytes is deprecated only because it drops the high ones, which ASCII does not have; it copies a
+   * compact string's array at once instead of a character at a time.
+   */
+  @SuppressWarnings("deprecation")
+  private static void asciiBytes(String s, byte[] b, int p) {
+    s.getBytes(0, s.length(), b, p);
   }
 
   private static boolean isAscii(String s) {
