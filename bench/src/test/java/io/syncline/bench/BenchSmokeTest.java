@@ -46,6 +46,14 @@ class BenchSmokeTest {
   }
 
   @Test
+  void memoryStoreRunAppliesAndReadsBackEveryRecord() {
+    MemoryStoreBench.Result r = MemoryStoreBench.run(3000, 100, 2);
+    assertThat(r.applyFastest()).isPositive().isLessThanOrEqualTo(r.applyMedian());
+    assertThat(r.readFastest()).isPositive().isLessThanOrEqualTo(r.readMedian());
+    assertThat(MemoryStoreBench.format(r)).contains("apply", "readFeed");
+  }
+
+  @Test
   void grpcThroughputReportsTheEngineAndTheRawStream() throws Exception {
     boolean threads = ThreadCpu.available();
     GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 100, threads);
