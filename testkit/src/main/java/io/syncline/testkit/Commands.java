@@ -13,8 +13,13 @@ public final class Commands {
    */
   public static boolean available(String command) {
     try {
-      Process p = new ProcessBuilder(command, "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
+      // Its output is thrown away, not read: reading it to the end would wait for a program that
+      // hangs with its output open, past the time limit.
+      Process p =
+          new ProcessBuilder(command, "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return false;
