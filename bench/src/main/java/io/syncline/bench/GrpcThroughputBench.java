@@ -47,8 +47,9 @@ public final class GrpcThroughputBench {
   /**
    * Medians in changes per second; {@code roundRatios}, engine over gRPC against the raw stream
    * with one batch in flight in each measured round, in order; {@code threadMillis}, when asked
-   * for, the median CPU of each kind of thread during the engine-over-gRPC syncs, with the median
-   * wall time under "wall".
+   * for, the median CPU of each kind of thread during the engine-over-gRPC syncs (and, under keys
+   * of their own, its waits for a core, sleeps and preemptions), with the median wall time under
+   * "wall".
    */
   public record Result(
       int changes,
@@ -71,7 +72,7 @@ public final class GrpcThroughputBench {
   /**
    * Runs the benchmark. Arguments: {@code changes} per run (1,000,000), measured {@code runs} (3),
    * {@code batch} size (1,000), {@code threads=1} to print also the CPU of each kind of thread
-   * during the engine's syncs (Linux).
+   * during the engine's syncs, with its waits for a core, sleeps and preemptions (Linux).
    */
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv);

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * The CPU time this JVM's threads have used, by kind of thread, from Linux's {@code
  * /proc/self/task}: every thread, the JIT compilers and the garbage collector's included, which the
- * JVM's own thread bean does not see. Two snapshots around a phase tell where its CPU went.
+ * JVM's own thread bean does not see; and how the scheduler treated them (waits for a core, sleeps,
+ * preemptions). Two snapshots around a phase tell where its CPU and its wall time went.
  */
 final class ThreadCpu {
   /** Linux reports thread times in ticks of 1/100 s to user space. */
@@ -45,7 +46,8 @@ final class ThreadCpu {
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        byThread.merge(t.getFileName() + " " + name, ticks * MILLIS_PER_TICK, Long::sum);
+        String id = t.getFileName() + " " + name;
+        byThread.merge(id, ticks * MILLIS_PER_TICK, Long::sum);
         // Where the kernel keeps scheduler statistics: the time runnable but waiting for a core
         // (in ns); and how many times the thread went to sleep, and was preempted.
         String[] sched;
@@ -54,7 +56,6 @@ final class ThreadCpu {
         } catch (IOException e) {
           continue;
         }
-        String id = t.getFileName() + " " + name;
         byThread.merge(id + WAITING, Long.parseLong(sched[1]) / 1_000_000, Long::sum);
         String status;
         try {
@@ -100,7 +101,10 @@ final class ThreadCpu {
   private static final String MACHINE_IDLE = "machine: idle (all cores)";
   private static final String MACHINE_KERNEL = "machine: kernel (all processes)";
 
-  /** The CPU used between two snapshots, by kind of thread. */
+  /**
+   * What each kind of thread used between two snapshots: CPU milliseconds, and, under keys of their
+   * own, milliseconds waiting for a core and counts of sleeps and preemptions.
+   */
   static Map<String, Long> between(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> byKind = new TreeMap<>();
     after.forEach(
