@@ -58,6 +58,7 @@ class FaultsTest {
     SyncEngine server = engine("server", serverStore, clock, SCOPE).build();
     AtomicReference<GrpcSyncServer> running = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicReference<Thread> stopping = new AtomicReference<>();
     ForwardingHandler handler =
         new ForwardingHandler(server.handler()) {
           @Override
@@ -69,6 +70,7 @@ class FaultsTest {
             CountDownLatch cancelled = new CountDownLatch(1);
             Context.current().addListener(c -> cancelled.countDown(), Runnable::run);
             Thread stopper = new Thread(() -> running.get().close());
+            stopping.set(stopper);
             stopper.start();
             try {
               assertThat(cancelled.await(10, TimeUnit.SECONDS)).isTrue();
@@ -110,6 +112,9 @@ class FaultsTest {
     SyncStatus s = client.currentStatus();
     assertThat(s.state()).isEqualTo(SyncStatus.State.BACKING_OFF);
     assertThat(client.pendingRecords()).hasSize(70);
+    // The call is cancelled before close() has let go of the port: wait for close() to return.
+    stopping.get().join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(stopping.get().isAlive()).isFalse();
 
     GrpcSyncServer restarted = closing(GrpcFixtures.start(handler, GrpcServerLimits.DEFAULT, port));
     long wait = s.nextAttemptAtMillis() - clock.millis();
