@@ -49,7 +49,8 @@ public final class GrpcThroughputBench {
    * with one batch in flight in each measured round, in order; {@code threadMillis}, when asked
    * for, the median CPU of each kind of thread during the engine-over-gRPC syncs (and, under keys
    * of their own, its waits for a core, sleeps and preemptions), with the median wall time under
-   * "wall".
+   * "wall". {@code cpu} holds, for each transport of the table, the median CPU the whole process
+   * used per million changes, in ms (empty where the JVM does not say).
    */
   public record Result(
       int changes,
@@ -60,10 +61,33 @@ public final class GrpcThroughputBench {
       double rawWindowed,
       double inProcess,
       List<Double> roundRatios,
-      Map<String, Long> threadMillis) {
+      Map<String, Long> threadMillis,
+      Map<String, Double> cpu) {
     /** Engine-over-gRPC throughput as a fraction of the raw stream's. */
     public double ratio() {
       return grpc / raw;
+    }
+  }
+
+  /** The rows of the table, also the keys of {@link Result#cpu}. */
+  static final String RAW = "raw gRPC stream, 1 batch in flight";
+
+  static final String RAW_WINDOWED = "raw gRPC stream, " + WINDOW + " in flight";
+  static final String GRPC = "engine over gRPC, " + WINDOW + " in flight";
+  static final String IN_PROCESS = "engine in-process";
+
+  /** One round's figures: changes per second, and process CPU per change in ns (-1: unknown). */
+  private record Round(
+      double grpc,
+      double raw,
+      double rawWindowed,
+      double inProcess,
+      Map<String, Double> cpuPerChange) {}
+
+  /** One timed phase: changes per second and process CPU per change in ns (-1: unknown). */
+  private record Phase(double perSecond, double cpuPerChange) {
+    static Phase of(int changes, long nanos, long cpuNanos) {
+      return new Phase(changes / (nanos / 1e9), cpuNanos < 0 ? -1 : (double) cpuNanos / changes);
     }
   }
 
@@ -96,37 +120,46 @@ public final class GrpcThroughputBench {
     return String.format(
             Locale.ROOT,
             "push throughput, %d changes per run in batches of %d, median of %d runs"
-                + " (memory stores, 127.0.0.1, heap %d MiB)%n"
-                + "%-34s %14s %10s%n"
-                + "%-34s %14.0f %10.2f%n"
-                + "%-34s %14.0f %10.2f%n"
-                + "%-34s %14.0f %10.2f%n"
-                + "%-34s %14.0f %10.2f%n",
+                + " (memory stores, 127.0.0.1, heap %d MiB, %d cores)%n"
+                + "%-34s %14s %10s %16s %10s%n",
             r.changes(),
             r.batch(),
             r.runs(),
             Runtime.getRuntime().maxMemory() >> 20,
+            Runtime.getRuntime().availableProcessors(),
             "transport",
             "changes/s",
             "ratio",
-            "raw gRPC stream, 1 batch in flight",
-            r.raw(),
-            1.0,
-            "raw gRPC stream, " + WINDOW + " in flight",
-            r.rawWindowed(),
-            r.rawWindowed() / r.raw(),
-            "engine over gRPC, " + WINDOW + " in flight",
-            r.grpc(),
-            r.ratio(),
-            "engine in-process",
-            r.inProcess(),
-            r.inProcess() / r.raw())
+            "CPU ms per 1M",
+            "CPU ratio")
+        + row(r, RAW, r.raw())
+        + row(r, RAW_WINDOWED, r.rawWindowed())
+        + row(r, GRPC, r.grpc())
+        + row(r, IN_PROCESS, r.inProcess())
         + String.format(
             Locale.ROOT,
             "engine over gRPC against the raw stream round by round: median %.2f, from %.2f to %.2f%n",
             Stats.median(r.roundRatios()),
             Collections.min(r.roundRatios()),
             Collections.max(r.roundRatios()));
+  }
+
+  /**
+   * One line of the table: throughput and its ratio to the raw stream's, and the CPU the process
+   * used per million changes with its ratio to the raw stream's (what the work costs, whatever the
+   * cores).
+   */
+  private static String row(Result r, String transport, double perSecond) {
+    Double cpu = r.cpu().get(transport);
+    Double rawCpu = r.cpu().get(RAW);
+    return String.format(
+        Locale.ROOT,
+        "%-34s %14.0f %10.2f %16s %10s%n",
+        transport,
+        perSecond,
+        perSecond / r.raw(),
+        cpu == null ? "-" : String.format(Locale.ROOT, "%.0f", cpu),
+        cpu == null || rawCpu == null ? "-" : String.format(Locale.ROOT, "%.2f", cpu / rawCpu));
   }
 
   /**
@@ -162,15 +195,24 @@ public final class GrpcThroughputBench {
     List<Double> inProcess = new ArrayList<>();
     List<Double> roundRatios = new ArrayList<>();
     Map<String, List<Double>> cpu = new TreeMap<>();
+    Map<String, List<Double>> processCpu = new TreeMap<>();
     for (int i = 0; i < WARM_UP_ROUNDS + runs; i++) {
       Map<String, Long> used = threads ? new TreeMap<>() : null;
-      double[] r = once(changes, batch, used);
+      Round r = once(changes, batch, used);
       if (i >= WARM_UP_ROUNDS) {
-        grpc.add(r[0]);
-        raw.add(r[1]);
-        roundRatios.add(r[0] / r[1]);
-        inProcess.add(r[2]);
-        rawWindowed.add(r[3]);
+        grpc.add(r.grpc());
+        raw.add(r.raw());
+        roundRatios.add(r.grpc() / r.raw());
+        inProcess.add(r.inProcess());
+        rawWindowed.add(r.rawWindowed());
+        r.cpuPerChange()
+            .forEach(
+                (k, ns) -> {
+                  if (ns >= 0) {
+                    // ns per change is ms per million changes
+                    processCpu.computeIfAbsent(k, x -> new ArrayList<>()).add(ns);
+                  }
+                });
         if (threads) {
           used.forEach((k, ms) -> cpu.computeIfAbsent(k, x -> new ArrayList<>()).add((double) ms));
         }
@@ -178,6 +220,8 @@ public final class GrpcThroughputBench {
     }
     Map<String, Long> threadMillis = new TreeMap<>();
     cpu.forEach((k, v) -> threadMillis.put(k, Math.round(Stats.median(v))));
+    Map<String, Double> cpuPerMillion = new TreeMap<>();
+    processCpu.forEach((k, v) -> cpuPerMillion.put(k, Stats.median(v)));
     return new Result(
         changes,
         runs,
@@ -187,7 +231,8 @@ public final class GrpcThroughputBench {
         Stats.median(rawWindowed),
         Stats.median(inProcess),
         roundRatios,
-        threadMillis);
+        threadMillis,
+        cpuPerMillion);
   }
 
   private static SyncEngine.Builder engine(String id, MemoryStore store) {
@@ -202,9 +247,9 @@ public final class GrpcThroughputBench {
    * One round: {engine over gRPC, raw stream, engine in-process, raw stream with the window}, in
    * changes per second; fills {@code threadMillis}, unless null, with the CPU of the gRPC sync.
    */
-  private static double[] once(int changes, int batch, Map<String, Long> threadMillis)
+  private static Round once(int changes, int batch, Map<String, Long> threadMillis)
       throws Exception {
-    double inProcess = inProcess(changes, batch);
+    Phase inProcess = inProcess(changes, batch);
     MemoryStore clientStore = fill(changes);
     // The same bytes: the push batches of this feed, encoded as the transport encodes them.
     List<byte[]> batches = new ArrayList<>();
@@ -219,9 +264,11 @@ public final class GrpcThroughputBench {
       cursor = page.nextCursor();
     }
     settle();
-    double raw = changes / (RawHops.grpc(batches, 1, false).nanos() / 1e9);
+    RawHops.Stream s = RawHops.grpc(batches, 1, false);
+    Phase raw = Phase.of(changes, s.nanos(), s.cpuNanos());
     settle();
-    double rawWindowed = changes / (RawHops.grpc(batches, WINDOW, false).nanos() / 1e9);
+    s = RawHops.grpc(batches, WINDOW, false);
+    Phase rawWindowed = Phase.of(changes, s.nanos(), s.cpuNanos());
 
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
@@ -243,9 +290,11 @@ public final class GrpcThroughputBench {
               .build();
       settle();
       Map<String, Long> before = threadMillis == null ? null : ThreadCpu.snapshot();
+      long cpu = ProcessCpu.nanos();
       long start = System.nanoTime();
       SyncResult r = client.syncNow().blockingGet();
       long nanos = System.nanoTime() - start;
+      Phase grpc = Phase.of(changes, nanos, cpu < 0 ? -1 : ProcessCpu.nanos() - cpu);
       if (threadMillis != null) {
         threadMillis.putAll(ThreadCpu.between(before, ThreadCpu.snapshot()));
         threadMillis.put("wall", nanos / 1_000_000);
@@ -254,7 +303,17 @@ public final class GrpcThroughputBench {
         throw new IllegalStateException("bench run did not push everything: " + r);
       }
       client.close();
-      return new double[] {changes / (nanos / 1e9), raw, inProcess, rawWindowed};
+      Map<String, Double> cpuPerChange = new TreeMap<>();
+      cpuPerChange.put(RAW, raw.cpuPerChange());
+      cpuPerChange.put(RAW_WINDOWED, rawWindowed.cpuPerChange());
+      cpuPerChange.put(GRPC, grpc.cpuPerChange());
+      cpuPerChange.put(IN_PROCESS, inProcess.cpuPerChange());
+      return new Round(
+          grpc.perSecond(),
+          raw.perSecond(),
+          rawWindowed.perSecond(),
+          inProcess.perSecond(),
+          cpuPerChange);
     } finally {
       grpcServer.close();
       server.close();
@@ -277,7 +336,7 @@ public final class GrpcThroughputBench {
   }
 
   /** The engine over the in-process LoopbackTransport: what the engine and stores cost alone. */
-  private static double inProcess(int changes, int batch) {
+  private static Phase inProcess(int changes, int batch) {
     MemoryStore clientStore = fill(changes);
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
@@ -287,15 +346,17 @@ public final class GrpcThroughputBench {
             .peer(Peer.of("server", new LoopbackTransport(server.handler()), SCOPE))
             .build();
     settle();
+    long cpu = ProcessCpu.nanos();
     long start = System.nanoTime();
     SyncResult r = client.syncNow().blockingGet();
     long nanos = System.nanoTime() - start;
+    long cpuNanos = cpu < 0 ? -1 : ProcessCpu.nanos() - cpu;
     if (!r.isSuccess() || r.pushed() != changes) {
       throw new IllegalStateException("in-process run did not push everything: " + r);
     }
     client.close();
     server.close();
-    return changes / (nanos / 1e9);
+    return Phase.of(changes, nanos, cpuNanos);
   }
 
   /**

@@ -148,8 +148,11 @@ public final class RawHops {
           .setFullMethodName("bench.Raw/Push")
           .build();
 
-  /** The result of a raw stream: nanoseconds and bytes on the wire. */
-  public record Stream(long nanos, long wireBytes) {}
+  /**
+   * The result of a raw stream: nanoseconds, bytes on the wire, and the CPU the whole process used
+   * meanwhile, in nanoseconds (-1 where the JVM does not say).
+   */
+  public record Stream(long nanos, long wireBytes, long cpuNanos) {}
 
   /**
    * Sends {@code messages} on one bidirectional gRPC stream to a server that acknowledges each
@@ -211,6 +214,7 @@ public final class RawHops {
             @Override
             public void onCompleted() {}
           };
+      long cpu = ProcessCpu.nanos();
       long start = System.nanoTime();
       StreamObserver<byte[]> requests =
           ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW, CallOptions.DEFAULT), observer);
@@ -227,7 +231,9 @@ public final class RawHops {
         awaitAck(acks);
       }
       requests.onCompleted();
-      return new Stream(System.nanoTime() - start, relayed ? relay.totalBytes() : 0);
+      long nanos = System.nanoTime() - start;
+      long cpuNanos = cpu < 0 ? -1 : ProcessCpu.nanos() - cpu;
+      return new Stream(nanos, relayed ? relay.totalBytes() : 0, cpuNanos);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

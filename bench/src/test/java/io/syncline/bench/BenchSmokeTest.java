@@ -67,6 +67,17 @@ class BenchSmokeTest {
         .contains("raw gRPC stream")
         .contains("engine over gRPC")
         .contains("round by round");
+    if (ProcessCpu.available()) {
+      // Each transport's CPU per million changes, the raw stream's included, and its ratio.
+      assertThat(r.cpu())
+          .containsOnlyKeys(
+              GrpcThroughputBench.RAW,
+              GrpcThroughputBench.RAW_WINDOWED,
+              GrpcThroughputBench.GRPC,
+              GrpcThroughputBench.IN_PROCESS);
+      assertThat(r.cpu().values()).allSatisfy(ms -> assertThat(ms).isPositive());
+      assertThat(GrpcThroughputBench.format(r)).contains("CPU ms per 1M", "CPU ratio");
+    }
     if (threads) {
       // The push thread applied the batches; the client's thread read and sent them.
       assertThat(r.threadMillis())
