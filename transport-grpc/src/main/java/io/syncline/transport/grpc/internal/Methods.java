@@ -1,5 +1,6 @@
 package io.syncline.transport.grpc.internal;
 
+import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
@@ -11,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -24,14 +26,15 @@ public final class Methods {
   private Methods() {}
 
   /**
-   * Encoded bytes, passed through: a message is read whole into one array (at its announced length
-   * where gRPC knows it). Also what raw-stream benchmarks and protocol tests send with.
+   * Encoded bytes, passed through: a message is written to gRPC's buffers straight from its array
+   * ({@link Drainable}), and read whole into one array (at its announced length where gRPC knows
+   * it). Also what raw-stream benchmarks and protocol tests send with.
    */
   public static final MethodDescriptor.Marshaller<byte[]> BYTES =
       new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
+          return new BytesStream(value);
         }
 
         @Override
@@ -64,6 +67,25 @@ public final class Methods {
           }
         }
       };
+
+  /**
+   * An array as a message gRPC can drain in one write: without {@link Drainable}, gRPC copies a
+   * stream through a buffer of its own on the way to the transport's buffers, a second copy of
+   * every batch and page sent.
+   */
+  static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+    BytesStream(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public synchronized int drainTo(OutputStream target) throws IOException {
+      int n = count - pos;
+      target.write(buf, pos, n);
+      pos = count;
+      return n;
+    }
+  }
 
   /** Push: {@code PushBatch} bytes up, {@code PushAck} down. */
   public static final MethodDescriptor<byte[], PushAck> PUSH =
