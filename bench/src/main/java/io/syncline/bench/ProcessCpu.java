@@ -6,7 +6,8 @@ import java.lang.management.OperatingSystemMXBean;
 /**
  * The CPU time this whole process has used, every thread counted (the JIT compilers and the
  * collector included): measured around a phase, it gives what the phase cost in CPU, which on a
- * machine with cores to spare its wall time does not show.
+ * machine with cores to spare its wall time does not show. The JVM may count it in clock ticks (10
+ * ms on Linux), so it suits phases of a second or so, not of a few milliseconds.
  */
 final class ProcessCpu {
   private ProcessCpu() {}

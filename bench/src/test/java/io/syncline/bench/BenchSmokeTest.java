@@ -75,7 +75,8 @@ class BenchSmokeTest {
               GrpcThroughputBench.RAW_WINDOWED,
               GrpcThroughputBench.GRPC,
               GrpcThroughputBench.IN_PROCESS);
-      assertThat(r.cpu().values()).allSatisfy(ms -> assertThat(ms).isPositive());
+      // The JVM may count process CPU in clock ticks (10 ms on Linux): a short phase can read 0.
+      assertThat(r.cpu().values()).allSatisfy(ms -> assertThat(ms).isNotNegative());
       assertThat(GrpcThroughputBench.format(r)).contains("CPU ms per 1M", "CPU ratio");
     }
     if (threads) {
