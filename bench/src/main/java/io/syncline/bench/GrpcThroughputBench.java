@@ -76,14 +76,6 @@ public final class GrpcThroughputBench {
   static final String GRPC = "engine over gRPC, " + WINDOW + " in flight";
   static final String IN_PROCESS = "engine in-process";
 
-  /** One round's figures: changes per second, and process CPU per change in ns (-1: unknown). */
-  private record Round(
-      double grpc,
-      double raw,
-      double rawWindowed,
-      double inProcess,
-      Map<String, Double> cpuPerChange) {}
-
   /** One timed phase: changes per second and process CPU per change in ns (-1: unknown). */
   private record Phase(double perSecond, double cpuPerChange) {
     static Phase of(int changes, long nanos, long cpuNanos) {
@@ -189,47 +181,42 @@ public final class GrpcThroughputBench {
     if (changes < 1 || runs < 1 || batch < 1) {
       throw new IllegalArgumentException("changes, runs and batch must be positive");
     }
-    List<Double> grpc = new ArrayList<>();
-    List<Double> raw = new ArrayList<>();
-    List<Double> rawWindowed = new ArrayList<>();
-    List<Double> inProcess = new ArrayList<>();
-    List<Double> roundRatios = new ArrayList<>();
-    Map<String, List<Double>> cpu = new TreeMap<>();
+    // Each row's figures of the measured rounds: changes per second, and CPU per change.
+    Map<String, List<Double>> perSecond = new TreeMap<>();
     Map<String, List<Double>> processCpu = new TreeMap<>();
+    List<Double> roundRatios = new ArrayList<>();
+    Map<String, List<Double>> threadCpu = new TreeMap<>();
     for (int i = 0; i < WARM_UP_ROUNDS + runs; i++) {
       Map<String, Long> used = threads ? new TreeMap<>() : null;
-      Round r = once(changes, batch, used);
+      Map<String, Phase> round = once(changes, batch, used);
       if (i >= WARM_UP_ROUNDS) {
-        grpc.add(r.grpc());
-        raw.add(r.raw());
-        roundRatios.add(r.grpc() / r.raw());
-        inProcess.add(r.inProcess());
-        rawWindowed.add(r.rawWindowed());
-        r.cpuPerChange()
-            .forEach(
-                (k, ns) -> {
-                  if (ns >= 0) {
-                    // ns per change is ms per million changes
-                    processCpu.computeIfAbsent(k, x -> new ArrayList<>()).add(ns);
-                  }
-                });
+        round.forEach(
+            (row, phase) -> {
+              perSecond.computeIfAbsent(row, x -> new ArrayList<>()).add(phase.perSecond());
+              if (phase.cpuPerChange() >= 0) {
+                // ns per change is ms per million changes
+                processCpu.computeIfAbsent(row, x -> new ArrayList<>()).add(phase.cpuPerChange());
+              }
+            });
+        roundRatios.add(round.get(GRPC).perSecond() / round.get(RAW).perSecond());
         if (threads) {
-          used.forEach((k, ms) -> cpu.computeIfAbsent(k, x -> new ArrayList<>()).add((double) ms));
+          used.forEach(
+              (k, ms) -> threadCpu.computeIfAbsent(k, x -> new ArrayList<>()).add((double) ms));
         }
       }
     }
     Map<String, Long> threadMillis = new TreeMap<>();
-    cpu.forEach((k, v) -> threadMillis.put(k, Math.round(Stats.median(v))));
+    threadCpu.forEach((k, v) -> threadMillis.put(k, Math.round(Stats.median(v))));
     Map<String, Double> cpuPerMillion = new TreeMap<>();
     processCpu.forEach((k, v) -> cpuPerMillion.put(k, Stats.median(v)));
     return new Result(
         changes,
         runs,
         batch,
-        Stats.median(grpc),
-        Stats.median(raw),
-        Stats.median(rawWindowed),
-        Stats.median(inProcess),
+        Stats.median(perSecond.get(GRPC)),
+        Stats.median(perSecond.get(RAW)),
+        Stats.median(perSecond.get(RAW_WINDOWED)),
+        Stats.median(perSecond.get(IN_PROCESS)),
         roundRatios,
         threadMillis,
         cpuPerMillion);
@@ -244,10 +231,10 @@ public final class GrpcThroughputBench {
   }
 
   /**
-   * One round: {engine over gRPC, raw stream, engine in-process, raw stream with the window}, in
-   * changes per second; fills {@code threadMillis}, unless null, with the CPU of the gRPC sync.
+   * One round: each row of the table's phase, by row; fills {@code threadMillis}, unless null, with
+   * the CPU of the gRPC sync.
    */
-  private static Round once(int changes, int batch, Map<String, Long> threadMillis)
+  private static Map<String, Phase> once(int changes, int batch, Map<String, Long> threadMillis)
       throws Exception {
     Phase inProcess = inProcess(changes, batch);
     MemoryStore clientStore = fill(changes);
@@ -294,7 +281,7 @@ public final class GrpcThroughputBench {
       long start = System.nanoTime();
       SyncResult r = client.syncNow().blockingGet();
       long nanos = System.nanoTime() - start;
-      Phase grpc = Phase.of(changes, nanos, cpu < 0 ? -1 : ProcessCpu.nanos() - cpu);
+      Phase grpc = Phase.of(changes, nanos, ProcessCpu.since(cpu));
       if (threadMillis != null) {
         threadMillis.putAll(ThreadCpu.between(before, ThreadCpu.snapshot()));
         threadMillis.put("wall", nanos / 1_000_000);
@@ -303,17 +290,7 @@ public final class GrpcThroughputBench {
         throw new IllegalStateException("bench run did not push everything: " + r);
       }
       client.close();
-      Map<String, Double> cpuPerChange = new TreeMap<>();
-      cpuPerChange.put(RAW, raw.cpuPerChange());
-      cpuPerChange.put(RAW_WINDOWED, rawWindowed.cpuPerChange());
-      cpuPerChange.put(GRPC, grpc.cpuPerChange());
-      cpuPerChange.put(IN_PROCESS, inProcess.cpuPerChange());
-      return new Round(
-          grpc.perSecond(),
-          raw.perSecond(),
-          rawWindowed.perSecond(),
-          inProcess.perSecond(),
-          cpuPerChange);
+      return Map.of(RAW, raw, RAW_WINDOWED, rawWindowed, GRPC, grpc, IN_PROCESS, inProcess);
     } finally {
       grpcServer.close();
       server.close();
@@ -350,7 +327,7 @@ public final class GrpcThroughputBench {
     long start = System.nanoTime();
     SyncResult r = client.syncNow().blockingGet();
     long nanos = System.nanoTime() - start;
-    long cpuNanos = cpu < 0 ? -1 : ProcessCpu.nanos() - cpu;
+    long cpuNanos = ProcessCpu.since(cpu);
     if (!r.isSuccess() || r.pushed() != changes) {
       throw new IllegalStateException("in-process run did not push everything: " + r);
     }

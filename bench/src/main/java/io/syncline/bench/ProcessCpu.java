@@ -25,4 +25,9 @@ final class ProcessCpu {
     }
     return -1;
   }
+
+  /** Nanoseconds of CPU used since {@code start}, a reading of {@link #nanos}; -1 if unknown. */
+  static long since(long start) {
+    return start < 0 ? -1 : nanos() - start;
+  }
 }

@@ -232,7 +232,7 @@ public final class RawHops {
       }
       requests.onCompleted();
       long nanos = System.nanoTime() - start;
-      long cpuNanos = cpu < 0 ? -1 : ProcessCpu.nanos() - cpu;
+      long cpuNanos = ProcessCpu.since(cpu);
       return new Stream(nanos, relayed ? relay.totalBytes() : 0, cpuNanos);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

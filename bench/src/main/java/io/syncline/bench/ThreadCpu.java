@@ -41,7 +41,7 @@ final class ThreadCpu {
         } catch (IOException e) {
           continue; // the thread ended meanwhile
         }
-        // pid (comm) state ... : the name may hold spaces and parentheses, so split at the last
+        // "pid (comm) state ...": the name may hold spaces and parentheses; it ends at the last
         // ')'.
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
