@@ -14,9 +14,10 @@ import java.util.Locale;
 
 /**
  * The memory store alone, on one thread: applying a million new records in batches to a fresh
- * store, the server's side of a push, and reading them back page by page, the client's side. The
- * write sets are built before the clock starts, so only the store is timed. Records are those of
- * the gRPC throughput benchmark (10-character keys, about 60 bytes of JSON).
+ * store, the server's side of a push; reading them back page by page, the client's side; and
+ * reading the feed for the peer that pushed them, which leaves out all of them (the pull that
+ * follows a push). The write sets are built before the clock starts, so only the store is timed.
+ * Records are those of the gRPC throughput benchmark (10-character keys, about 60 bytes of JSON).
  *
  * <pre>
  * mvn -B -pl bench -am package -DskipTests exec:exec@memory-store -Dbench.args="records=1000000 rounds=12"
@@ -41,7 +42,9 @@ public final class MemoryStoreBench {
       double applyMedian,
       double applyFastest,
       double readMedian,
-      double readFastest) {}
+      double readFastest,
+      double ownMedian,
+      double ownFastest) {}
 
   private MemoryStoreBench() {}
 
@@ -62,7 +65,8 @@ public final class MemoryStoreBench {
         "memory store, %d records, one thread, %d rounds after %d warm-up rounds, ns per record%n"
             + "%-10s %8s %8s%n"
             + "%-10s %8.1f %8.1f%n"
-            + "%-10s %8.1f %8.1f%n",
+            + "%-10s %8.1f %8.1f%n"
+            + "%-10s %8.1f %8.1f   (the pusher's own changes, left out: a pull after its push)%n",
         r.records(),
         r.rounds(),
         WARM_UP_ROUNDS,
@@ -74,7 +78,10 @@ public final class MemoryStoreBench {
         r.applyFastest(),
         "readFeed",
         r.readMedian(),
-        r.readFastest());
+        r.readFastest(),
+        "readOwn",
+        r.ownMedian(),
+        r.ownFastest());
   }
 
   /** Measures {@code rounds} rounds, each into a fresh store, after the warm-up rounds. */
@@ -85,6 +92,7 @@ public final class MemoryStoreBench {
     List<WriteSet> sets = writeSets(records, batch);
     List<Double> apply = new ArrayList<>();
     List<Double> read = new ArrayList<>();
+    List<Double> own = new ArrayList<>();
     for (int round = 0; round < WARM_UP_ROUNDS + rounds; round++) {
       try (MemoryStore store = new MemoryStore()) {
         long start = System.nanoTime();
@@ -104,6 +112,12 @@ public final class MemoryStoreBench {
           cursor = page.nextCursor();
         }
         double readNanos = (System.nanoTime() - start) / (double) records;
+        start = System.nanoTime();
+        FeedPage none = store.readFeed(SCOPE, 0, batch, Long.MAX_VALUE, "client");
+        double ownNanos = (System.nanoTime() - start) / (double) records;
+        if (!none.changes().isEmpty() || none.nextCursor() != records) {
+          throw new IllegalStateException("a read leaving out the pusher returned " + none);
+        }
         if (seen != records || store.headSeq() != records) {
           throw new IllegalStateException(
               "read " + seen + " of " + records + " records, head " + store.headSeq());
@@ -111,6 +125,7 @@ public final class MemoryStoreBench {
         if (round >= WARM_UP_ROUNDS) {
           apply.add(applyNanos);
           read.add(readNanos);
+          own.add(ownNanos);
         }
       }
     }
@@ -120,7 +135,9 @@ public final class MemoryStoreBench {
         Stats.median(apply),
         Collections.min(apply),
         Stats.median(read),
-        Collections.min(read));
+        Collections.min(read),
+        Stats.median(own),
+        Collections.min(own));
   }
 
   /** The records as write sets of {@code batch}, as a push from "client" would apply them. */

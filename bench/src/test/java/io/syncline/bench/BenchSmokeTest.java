@@ -50,7 +50,8 @@ class BenchSmokeTest {
     MemoryStoreBench.Result r = MemoryStoreBench.run(3000, 100, 2);
     assertThat(r.applyFastest()).isPositive().isLessThanOrEqualTo(r.applyMedian());
     assertThat(r.readFastest()).isPositive().isLessThanOrEqualTo(r.readMedian());
-    assertThat(MemoryStoreBench.format(r)).contains("apply", "readFeed");
+    assertThat(r.ownFastest()).isPositive().isLessThanOrEqualTo(r.ownMedian());
+    assertThat(MemoryStoreBench.format(r)).contains("apply", "readFeed", "readOwn");
   }
 
   @Test

@@ -34,7 +34,7 @@ import java.util.UUID;
  *
  * <p>Records are kept packed in large byte arrays, with primitive arrays to find them, not as
  * objects: a million records cost the garbage collector a few hundred arrays, and each takes about
- * its own bytes plus 100 (174 bytes for a 10-character key and a 66-byte payload, where the records
+ * its own bytes plus 100 (178 bytes for a 10-character key and a 66-byte payload, where the records
  * as objects took 337). Reads build the values they return; a superseded state's room is reclaimed
  * once such leftovers outweigh the live states.
  *
@@ -253,7 +253,7 @@ public final class MemoryStore implements SyncStore {
     if (feeds[scope] == null) {
       feeds[scope] = new Feed();
     }
-    feeds[scope].append(seq, slot);
+    feeds[scope].append(seq, slot, source);
     return seq;
   }
 
@@ -374,11 +374,11 @@ public final class MemoryStore implements SyncStore {
       if (slot < 0) {
         continue;
       }
-      long a = addresses[slot];
-      if (arena.source(a) == exclude) {
+      if (feed.sources[i] == exclude) {
         cursor = feed.seqs[i];
         continue;
       }
+      long a = addresses[slot];
       if (out.size() == maxChanges) {
         more = true;
         break;
@@ -459,28 +459,34 @@ public final class MemoryStore implements SyncStore {
   }
 
   /**
-   * One scope's change feed: the seqs of its records' latest states, in order, and their slots, in
-   * two parallel arrays. Seqs only grow, so appending keeps them sorted and a cursor is found by
-   * binary search; a superseded state leaves a hole (slot -1) that reads skip, and the arrays are
-   * compacted once holes outnumber live entries.
+   * One scope's change feed: the seqs of its records' latest states, in order, their slots and the
+   * ids of their sources, in three parallel arrays. Seqs only grow, so appending keeps them sorted
+   * and a cursor is found by binary search; a superseded state leaves a hole (slot -1) that reads
+   * skip, and the arrays are compacted once holes outnumber live entries. The sources are here, not
+   * only in the arena, so that a read leaving out a peer's own changes passes over them without
+   * touching their states: a peer that pushed a million changes pulls next, and all of them are its
+   * own.
    */
   private static final class Feed {
     long[] seqs = new long[16];
     int[] slots = new int[16];
+    int[] sources = new int[16];
     int size;
     private int live;
 
-    void append(long seq, int slot) {
+    void append(long seq, int slot, int source) {
       if (size == seqs.length) {
         if (live < size / 2) {
           compact();
         } else {
           seqs = Arrays.copyOf(seqs, size * 2);
           slots = Arrays.copyOf(slots, size * 2);
+          sources = Arrays.copyOf(sources, size * 2);
         }
       }
       seqs[size] = seq;
       slots[size] = slot;
+      sources[size] = source;
       size++;
       live++;
     }
@@ -499,6 +505,7 @@ public final class MemoryStore implements SyncStore {
         if (slots[i] >= 0) {
           seqs[j] = seqs[i];
           slots[j] = slots[i];
+          sources[j] = sources[i];
           j++;
         }
       }
