@@ -54,6 +54,7 @@ public final class GrpcThroughputBench {
    */
   public record Result(
       int changes,
+      int warmUp,
       int runs,
       int batch,
       double grpc,
@@ -86,13 +87,15 @@ public final class GrpcThroughputBench {
   private GrpcThroughputBench() {}
 
   /**
-   * Runs the benchmark. Arguments: {@code changes} per run (1,000,000), measured {@code runs} (3),
-   * {@code batch} size (1,000), {@code threads=1} to print also the CPU of each kind of thread
-   * during the engine's syncs, with its waits for a core, sleeps and preemptions (Linux).
+   * Runs the benchmark. Arguments: {@code changes} per run (1,000,000), {@code warmup} rounds
+   * ({@value #WARM_UP_ROUNDS}), measured {@code runs} (3), {@code batch} size (1,000), {@code
+   * threads=1} to print also the CPU of each kind of thread during the engine's syncs, with its
+   * waits for a core, sleeps and preemptions (Linux).
    */
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv);
     int changes = args.integer("changes", 1_000_000);
+    int warmUp = args.integer("warmup", WARM_UP_ROUNDS);
     int runs = args.integer("runs", 3);
     int batch = args.integer("batch", 1000);
     boolean threads = args.integer("threads", 0) != 0;
@@ -100,7 +103,7 @@ public final class GrpcThroughputBench {
     if (threads && !ThreadCpu.available()) {
       throw new IllegalArgumentException("threads=1 needs Linux's /proc/self/task");
     }
-    Result r = run(changes, runs, batch, threads);
+    Result r = run(changes, warmUp, runs, batch, threads);
     System.out.println(format(r));
     if (threads) {
       System.out.println(formatThreads(r));
@@ -111,12 +114,13 @@ public final class GrpcThroughputBench {
   public static String format(Result r) {
     return String.format(
             Locale.ROOT,
-            "push throughput, %d changes per run in batches of %d, median of %d runs"
-                + " (memory stores, 127.0.0.1, heap %d MiB, %d cores)%n"
+            "push throughput, %d changes per run in batches of %d, median of %d runs after %d"
+                + " warm-up rounds (memory stores, 127.0.0.1, heap %d MiB, %d cores)%n"
                 + "%-34s %14s %10s %16s %10s%n",
             r.changes(),
             r.batch(),
             r.runs(),
+            r.warmUp(),
             Runtime.getRuntime().maxMemory() >> 20,
             Runtime.getRuntime().availableProcessors(),
             "transport",
@@ -155,11 +159,12 @@ public final class GrpcThroughputBench {
   }
 
   /**
-   * Rounds run first and thrown away, while the JIT compiler settles: after two, it still took 300
-   * to 700 ms of a core in each engine run of about a second ({@code threads=1}); after five or
-   * six, under 100 ms.
+   * Rounds run first and thrown away, while the JIT compiler settles ({@code threads=1} shows its
+   * CPU in each engine sync of a measured round): after two, 300 to 700 ms; after five, 70 ms of a
+   * sync of 570, and every row, the raw stream's too, still ran slower than it would; after
+   * fifteen, under 10 ms.
    */
-  private static final int WARM_UP_ROUNDS = 5;
+  static final int WARM_UP_ROUNDS = 15;
 
   /** The CPU table the main prints with {@code threads=1}. */
   public static String formatThreads(Result r) {
@@ -174,22 +179,24 @@ public final class GrpcThroughputBench {
   }
 
   /**
-   * Measures all: {@link #WARM_UP_ROUNDS} rounds, then {@code runs} measured rounds; with {@code
-   * threads}, also the CPU by kind of thread during the engine-over-gRPC syncs (Linux only).
+   * Measures all: {@code warmUp} rounds, then {@code runs} measured rounds; with {@code threads},
+   * also the CPU by kind of thread during the engine-over-gRPC syncs (Linux only).
    */
-  public static Result run(int changes, int runs, int batch, boolean threads) throws Exception {
-    if (changes < 1 || runs < 1 || batch < 1) {
-      throw new IllegalArgumentException("changes, runs and batch must be positive");
+  public static Result run(int changes, int warmUp, int runs, int batch, boolean threads)
+      throws Exception {
+    if (changes < 1 || runs < 1 || batch < 1 || warmUp < 0) {
+      throw new IllegalArgumentException(
+          "changes, runs and batch must be positive, warmup not negative");
     }
     // Each row's figures of the measured rounds: changes per second, and CPU per change.
     Map<String, List<Double>> perSecond = new TreeMap<>();
     Map<String, List<Double>> processCpu = new TreeMap<>();
     List<Double> roundRatios = new ArrayList<>();
     Map<String, List<Double>> threadCpu = new TreeMap<>();
-    for (int i = 0; i < WARM_UP_ROUNDS + runs; i++) {
+    for (int i = 0; i < warmUp + runs; i++) {
       Map<String, Long> used = threads ? new TreeMap<>() : null;
       Map<String, Phase> round = once(changes, batch, used);
-      if (i >= WARM_UP_ROUNDS) {
+      if (i >= warmUp) {
         round.forEach(
             (row, phase) -> {
               perSecond.computeIfAbsent(row, x -> new ArrayList<>()).add(phase.perSecond());
@@ -211,6 +218,7 @@ public final class GrpcThroughputBench {
     processCpu.forEach((k, v) -> cpuPerMillion.put(k, Stats.median(v)));
     return new Result(
         changes,
+        warmUp,
         runs,
         batch,
         Stats.median(perSecond.get(GRPC)),

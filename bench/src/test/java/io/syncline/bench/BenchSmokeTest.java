@@ -57,7 +57,7 @@ class BenchSmokeTest {
   @Test
   void grpcThroughputReportsTheEngineAndTheRawStream() throws Exception {
     boolean threads = ThreadCpu.available();
-    GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 100, threads);
+    GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 1, 100, threads);
     assertThat(r.grpc()).isPositive();
     assertThat(r.raw()).isPositive();
     assertThat(r.rawWindowed()).isPositive();
