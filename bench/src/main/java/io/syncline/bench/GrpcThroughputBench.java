@@ -162,7 +162,7 @@ public final class GrpcThroughputBench {
    * Rounds run first and thrown away, while the JIT compiler settles ({@code threads=1} shows its
    * CPU in each engine sync of a measured round): after two, 300 to 700 ms; after five, 70 ms of a
    * sync of 570, and every row, the raw stream's too, still ran slower than it would; after
-   * fifteen, under 10 ms.
+   * fifteen, 10 to 20 ms.
    */
   static final int WARM_UP_ROUNDS = 15;
 

@@ -57,8 +57,7 @@ public final class MemoryStore implements SyncStore {
   // hash in the high half and the slot + 1 in the low (0 is free), so that a probe compares hashes
   // in one cache line; per slot, the address of its latest state.
   private long[] table = new long[64];
-  private long[] addresses = new long[32];
-  private int slots;
+  private final Paged.Longs addresses = new Paged.Longs();
   // By name id (both arrays always longer than `names`): the feed of a scope, the key order of a
   // collection.
   private Feed[] feeds = new Feed[8];
@@ -104,7 +103,7 @@ public final class MemoryStore implements SyncStore {
     synchronized (lock) {
       checkOpen();
       int slot = find(id, hash(id));
-      return slot < 0 ? Optional.empty() : Optional.of(stored(addresses[slot], id));
+      return slot < 0 ? Optional.empty() : Optional.of(stored(addresses.get(slot), id));
     }
   }
 
@@ -130,7 +129,7 @@ public final class MemoryStore implements SyncStore {
         int hi = sorted.length;
         while (i < hi) {
           int mid = (i + hi) >>> 1;
-          if (arena.key(addresses[sorted[mid]]).compareTo(afterKey) <= 0) {
+          if (arena.key(addresses.get(sorted[mid])).compareTo(afterKey) <= 0) {
             i = mid + 1;
           } else {
             hi = mid;
@@ -138,7 +137,7 @@ public final class MemoryStore implements SyncStore {
         }
       }
       for (; i < sorted.length && out.size() < limit; i++) {
-        long a = addresses[sorted[i]];
+        long a = addresses.get(sorted[i]);
         if (includeDeleted || !arena.deleted(a)) {
           out.add(stored(a, null));
         }
@@ -203,7 +202,7 @@ public final class MemoryStore implements SyncStore {
       for (int i = 0; i < seqs.length; i++) {
         seqs[i] = write(ws.get(i), hashes[i]);
       }
-      arena.compact(addresses, slots);
+      arena.compact(addresses);
       for (Checkpoint c : writes.checkpointResets()) {
         checkpoints.put(key(c.peerId(), c.scope()), c);
       }
@@ -227,7 +226,7 @@ public final class MemoryStore implements SyncStore {
   private long write(WriteSet.Write w, int h) {
     SyncRecord rec = w.record();
     int slot = find(rec.id(), h);
-    long prev = slot < 0 ? 0 : addresses[slot];
+    long prev = slot < 0 ? 0 : addresses.get(slot);
     if (slot >= 0
         && !rec.version()
             .isNewerThan(new Version(arena.stamp(prev), names.get(arena.replica(prev))))) {
@@ -240,7 +239,7 @@ public final class MemoryStore implements SyncStore {
     if (slot >= 0) {
       feeds[arena.scope(prev)].remove(arena.seq(prev));
       arena.release(prev);
-      addresses[slot] = arena.write(rec, seq, arena.collection(prev), scope, replica, source);
+      addresses.set(slot, arena.write(rec, seq, arena.collection(prev), scope, replica, source));
     } else {
       int collection = name(rec.id().collection());
       slot = insert(h, arena.write(rec, seq, collection, scope, replica, source));
@@ -304,7 +303,7 @@ public final class MemoryStore implements SyncStore {
       if (e == 0) {
         return -1;
       }
-      if ((int) (e >>> 32) == h && sameId(addresses[(int) e - 1], id)) {
+      if ((int) (e >>> 32) == h && sameId(addresses.get((int) e - 1), id)) {
         return (int) e - 1;
       }
     }
@@ -317,12 +316,9 @@ public final class MemoryStore implements SyncStore {
 
   /** A new slot for a record not yet held. */
   private int insert(int h, long address) {
-    if (slots == addresses.length) {
-      addresses = Arrays.copyOf(addresses, slots * 2);
-    }
-    int slot = slots++;
-    addresses[slot] = address;
-    if (slots * 2 > table.length) {
+    int slot = addresses.size();
+    addresses.add(address);
+    if ((slot + 1) * 2 > table.length) {
       long[] old = table;
       table = new long[old.length * 2];
       for (long e : old) {
@@ -363,22 +359,23 @@ public final class MemoryStore implements SyncStore {
   }
 
   private FeedPage read(Feed feed, long afterSeq, int maxChanges, long maxBytes, int exclude) {
-    int i = Arrays.binarySearch(feed.seqs, 0, feed.size, afterSeq);
+    int size = feed.seqs.size();
+    int i = feed.seqs.search(afterSeq);
     i = i >= 0 ? i + 1 : -i - 1;
-    List<Change> out = new ArrayList<>(Math.min(maxChanges, Math.max(0, feed.size - i)));
+    List<Change> out = new ArrayList<>(Math.min(maxChanges, Math.max(0, size - i)));
     long cursor = afterSeq;
     long bytes = 0;
     boolean more = false;
-    for (; i < feed.size; i++) {
-      int slot = feed.slots[i];
+    for (; i < size; i++) {
+      int slot = feed.slots.get(i);
       if (slot < 0) {
         continue;
       }
-      if (feed.sources[i] == exclude) {
-        cursor = feed.seqs[i];
+      if (feed.sources.get(i) == exclude) {
+        cursor = feed.seqs.get(i);
         continue;
       }
-      long a = addresses[slot];
+      long a = addresses.get(slot);
       if (out.size() == maxChanges) {
         more = true;
         break;
@@ -389,9 +386,10 @@ public final class MemoryStore implements SyncStore {
         more = true;
         break;
       }
-      out.add(new Change(r, feed.seqs[i]));
+      long seq = feed.seqs.get(i);
+      out.add(new Change(r, seq));
       bytes += recordSize;
-      cursor = feed.seqs[i];
+      cursor = seq;
     }
     return new FeedPage(out, cursor, more);
   }
@@ -468,48 +466,45 @@ public final class MemoryStore implements SyncStore {
    * own.
    */
   private static final class Feed {
-    long[] seqs = new long[16];
-    int[] slots = new int[16];
-    int[] sources = new int[16];
-    int size;
+    final Paged.Longs seqs = new Paged.Longs();
+    final Paged.Ints slots = new Paged.Ints();
+    final Paged.Ints sources = new Paged.Ints();
     private int live;
 
     void append(long seq, int slot, int source) {
-      if (size == seqs.length) {
-        if (live < size / 2) {
-          compact();
-        } else {
-          seqs = Arrays.copyOf(seqs, size * 2);
-          slots = Arrays.copyOf(slots, size * 2);
-          sources = Arrays.copyOf(sources, size * 2);
-        }
+      int size = seqs.size();
+      if (size >= 64 && live < size / 2) {
+        compact();
       }
-      seqs[size] = seq;
-      slots[size] = slot;
-      sources[size] = source;
-      size++;
+      seqs.add(seq);
+      slots.add(slot);
+      sources.add(source);
       live++;
     }
 
     void remove(long seq) {
-      int i = Arrays.binarySearch(seqs, 0, size, seq);
-      if (i >= 0 && slots[i] >= 0) {
-        slots[i] = -1;
+      int i = seqs.search(seq);
+      if (i >= 0 && slots.get(i) >= 0) {
+        slots.set(i, -1);
         live--;
       }
     }
 
     private void compact() {
+      int size = seqs.size();
       int j = 0;
       for (int i = 0; i < size; i++) {
-        if (slots[i] >= 0) {
-          seqs[j] = seqs[i];
-          slots[j] = slots[i];
-          sources[j] = sources[i];
+        int slot = slots.get(i);
+        if (slot >= 0) {
+          seqs.set(j, seqs.get(i));
+          slots.set(j, slot);
+          sources.set(j, sources.get(i));
           j++;
         }
       }
-      size = j;
+      seqs.truncate(j);
+      slots.truncate(j);
+      sources.truncate(j);
     }
   }
 
@@ -520,41 +515,38 @@ public final class MemoryStore implements SyncStore {
    */
   private static final class KeyOrder {
     private int[] sorted = NO_SLOTS;
-    private int[] added = new int[8];
-    private int addedCount;
+    private Paged.Ints added = new Paged.Ints();
 
     void add(int slot) {
-      if (addedCount == added.length) {
-        added = Arrays.copyOf(added, addedCount * 2);
-      }
-      added[addedCount++] = slot;
+      added.add(slot);
     }
 
     int[] sorted(MemoryStore store) {
+      int addedCount = added.size();
       if (addedCount == 0) {
         return sorted;
       }
       Keyed[] fresh = new Keyed[addedCount];
       for (int i = 0; i < addedCount; i++) {
-        fresh[i] = new Keyed(store.arena.key(store.addresses[added[i]]), added[i]);
+        int slot = added.get(i);
+        fresh[i] = new Keyed(store.arena.key(store.addresses.get(slot)), slot);
       }
       Arrays.sort(fresh, (x, y) -> x.key.compareTo(y.key));
       int[] merged = new int[sorted.length + fresh.length];
       int i = 0;
       int j = 0;
       int m = 0;
-      String next = i < sorted.length ? store.arena.key(store.addresses[sorted[i]]) : null;
+      String next = i < sorted.length ? store.arena.key(store.addresses.get(sorted[i])) : null;
       while (i < sorted.length || j < fresh.length) {
         if (j == fresh.length || (i < sorted.length && next.compareTo(fresh[j].key) < 0)) {
           merged[m++] = sorted[i++];
-          next = i < sorted.length ? store.arena.key(store.addresses[sorted[i]]) : null;
+          next = i < sorted.length ? store.arena.key(store.addresses.get(sorted[i])) : null;
         } else {
           merged[m++] = fresh[j++].slot;
         }
       }
       sorted = merged;
-      added = new int[8];
-      addedCount = 0;
+      added = new Paged.Ints();
       return sorted;
     }
 
@@ -564,7 +556,13 @@ public final class MemoryStore implements SyncStore {
   @Override
   public String toString() {
     synchronized (lock) {
-      return "MemoryStore{epoch=" + epoch + ", records=" + slots + ", head=" + head + "}";
+      return "MemoryStore{epoch="
+          + epoch
+          + ", records="
+          + addresses.size()
+          + ", head="
+          + head
+          + "}";
     }
   }
 }

@@ -151,23 +151,24 @@ final class RecordArena {
   }
 
   /**
-   * Copies the live states, {@code addresses[0..n)}, to fresh arrays and updates their addresses,
-   * once dead states take more room than live ones (and more than a few arrays' worth).
+   * Copies the live states, whose addresses {@code addresses} holds, to fresh arrays and updates
+   * their addresses, once dead states take more room than live ones (and more than a few arrays'
+   * worth).
    */
-  void compact(long[] addresses, int n) {
+  void compact(Paged.Longs addresses) {
     if (deadBytes <= liveBytes || deadBytes < 4L * CHUNK) {
       return;
     }
     RecordArena fresh = new RecordArena();
-    for (int i = 0; i < n; i++) {
-      long a = addresses[i];
+    for (int i = 0, n = addresses.size(); i < n; i++) {
+      long a = addresses.get(i);
       int o = (int) a;
       int length = view(a).getInt(o + LENGTH);
       long to = fresh.reserve(length);
       System.arraycopy(
           chunks[(int) (a >>> 32)], o, fresh.chunks[(int) (to >>> 32)], (int) to, length);
       fresh.liveBytes += length;
-      addresses[i] = to;
+      addresses.set(i, to);
     }
     chunks = fresh.chunks;
     views = fresh.views;
