@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * Growable arrays of primitives kept in pages of {@value #PAGE} elements: growing adds a page and
  * never copies or clears again what is held, and no array grows large enough for the garbage
- * collector to treat it apart. A doubling array of a million entries is allocated and cleared
- * again at every doubling, and copied; under G1 each such array of more than half a heap region
- * is a humongous object, cleared in one go by the thread that grows it. The first page starts
- * small and doubles up to a full page, so a small store stays small.
+ * collector to treat it apart. A doubling array of a million entries is allocated and cleared again
+ * at every doubling, and copied; under G1 each such array of more than half a heap region is a
+ * humongous object, cleared in one go by the thread that grows it. The first page starts small and
+ * doubles up to a full page, so a small store stays small.
  *
  * <p>Not thread-safe: the store calls it under its lock.
  */
