@@ -34,7 +34,7 @@ import java.util.UUID;
  *
  * <p>Records are kept packed in large byte arrays, with primitive arrays to find them, not as
  * objects: a million records cost the garbage collector a few hundred arrays, and each takes about
- * its own bytes plus 100 (178 bytes for a 10-character key and a 66-byte payload, where the records
+ * its own bytes plus 100 (177 bytes for a 10-character key and a 66-byte payload, where the records
  * as objects took 337). Reads build the values they return; a superseded state's room is reclaimed
  * once such leftovers outweigh the live states.
  *
