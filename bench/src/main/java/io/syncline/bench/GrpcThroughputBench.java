@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * to, sent on one bidirectional stream to a server that acknowledges each message without decoding
  * it: once with one batch in flight, once with as many in flight as the engine keeps (the
  * transport's default push window). The ratios are what the engine, the codec, validation and the
- * stores cost on top of gRPC itself. Medians of several runs after a warm-up.
+ * stores cost on top of gRPC itself. One more row sends the same messages from a raw client to the
+ * engine's own gRPC server: the server's push path alone, without the engine's client sharing the
+ * cores. Medians of several runs after a warm-up.
  *
  * <pre>
  * mvn -B -pl bench -am package -DskipTests exec:exec@grpc-throughput -Dbench.args="changes=1000000 runs=3"
@@ -61,6 +63,7 @@ public final class GrpcThroughputBench {
       double raw,
       double rawWindowed,
       double inProcess,
+      double serverAlone,
       List<Double> roundRatios,
       Map<String, Long> threadMillis,
       Map<String, Double> cpu) {
@@ -76,6 +79,7 @@ public final class GrpcThroughputBench {
   static final String RAW_WINDOWED = "raw gRPC stream, " + WINDOW + " in flight";
   static final String GRPC = "engine over gRPC, " + WINDOW + " in flight";
   static final String IN_PROCESS = "engine in-process";
+  static final String SERVER_ALONE = "engine's server, raw client, " + WINDOW + " in flight";
 
   /** One timed phase: changes per second and process CPU per change in ns (-1: unknown). */
   private record Phase(double perSecond, double cpuPerChange) {
@@ -116,7 +120,7 @@ public final class GrpcThroughputBench {
             Locale.ROOT,
             "push throughput, %d changes per run in batches of %d, median of %d runs after %d"
                 + " warm-up rounds (memory stores, 127.0.0.1, heap %d MiB, %d cores)%n"
-                + "%-34s %14s %10s %16s %10s%n",
+                + "%-40s %14s %10s %16s %10s%n",
             r.changes(),
             r.batch(),
             r.runs(),
@@ -132,6 +136,7 @@ public final class GrpcThroughputBench {
         + row(r, RAW_WINDOWED, r.rawWindowed())
         + row(r, GRPC, r.grpc())
         + row(r, IN_PROCESS, r.inProcess())
+        + row(r, SERVER_ALONE, r.serverAlone())
         + String.format(
             Locale.ROOT,
             "engine over gRPC against the raw stream round by round: median %.2f, from %.2f to %.2f%n",
@@ -150,7 +155,7 @@ public final class GrpcThroughputBench {
     Double rawCpu = r.cpu().get(RAW);
     return String.format(
         Locale.ROOT,
-        "%-34s %14.0f %10.2f %16s %10s%n",
+        "%-40s %14.0f %10.2f %16s %10s%n",
         transport,
         perSecond,
         perSecond / r.raw(),
@@ -225,6 +230,7 @@ public final class GrpcThroughputBench {
         Stats.median(perSecond.get(RAW)),
         Stats.median(perSecond.get(RAW_WINDOWED)),
         Stats.median(perSecond.get(IN_PROCESS)),
+        Stats.median(perSecond.get(SERVER_ALONE)),
         roundRatios,
         threadMillis,
         cpuPerMillion);
@@ -264,18 +270,12 @@ public final class GrpcThroughputBench {
     settle();
     s = RawHops.grpc(batches, WINDOW, false);
     Phase rawWindowed = Phase.of(changes, s.nanos(), s.cpuNanos());
+    settle();
+    Phase serverAlone = serverAlone(batches, changes, batch);
 
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
-    GrpcSyncServer grpcServer =
-        GrpcSyncServer.builder()
-            .port(0)
-            .handler(server.handler())
-            .authenticator(Authenticator.tokens(Map.of(TOKEN, "bench")))
-            // The default rate limit (200 batches/s per peer) would throttle a fast machine.
-            .limits(GrpcServerLimits.DEFAULT.withRate(1e6, 1_000_000, Duration.ofSeconds(1)))
-            .build()
-            .start();
+    GrpcSyncServer grpcServer = grpcServer(server);
     try (GrpcSyncTransport transport =
         GrpcSyncTransport.builder().target(grpcServer.target()).bearerToken(TOKEN).build()) {
       SyncEngine client =
@@ -298,7 +298,51 @@ public final class GrpcThroughputBench {
         throw new IllegalStateException("bench run did not push everything: " + r);
       }
       client.close();
-      return Map.of(RAW, raw, RAW_WINDOWED, rawWindowed, GRPC, grpc, IN_PROCESS, inProcess);
+      return Map.of(
+          RAW,
+          raw,
+          RAW_WINDOWED,
+          rawWindowed,
+          GRPC,
+          grpc,
+          IN_PROCESS,
+          inProcess,
+          SERVER_ALONE,
+          serverAlone);
+    } finally {
+      grpcServer.close();
+      server.close();
+    }
+  }
+
+  /** A gRPC server on 127.0.0.1 in front of {@code server}, taking the bench's token. */
+  private static GrpcSyncServer grpcServer(SyncEngine server) throws java.io.IOException {
+    return GrpcSyncServer.builder()
+        .port(0)
+        .handler(server.handler())
+        .authenticator(Authenticator.tokens(Map.of(TOKEN, "bench")))
+        // The default rate limit (200 batches/s per peer) would throttle a fast machine.
+        .limits(GrpcServerLimits.DEFAULT.withRate(1e6, 1_000_000, Duration.ofSeconds(1)))
+        .build()
+        .start();
+  }
+
+  /**
+   * The engine's gRPC server and memory store taking {@code batches} from a raw client that only
+   * writes the bytes, {@value #WINDOW} in flight: what the server's push path costs and allows with
+   * no engine client beside it.
+   */
+  private static Phase serverAlone(List<byte[]> batches, int changes, int batch) throws Exception {
+    MemoryStore serverStore = new MemoryStore();
+    SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
+    GrpcSyncServer grpcServer = grpcServer(server);
+    try {
+      RawHops.Stream s = RawHops.grpcPush(batches, WINDOW, grpcServer.target(), TOKEN);
+      if (serverStore.headSeq() != changes) {
+        throw new IllegalStateException(
+            "the server applied " + serverStore.headSeq() + " of " + changes + " changes");
+      }
+      return Phase.of(changes, s.nanos(), s.cpuNanos());
     } finally {
       grpcServer.close();
       server.close();

@@ -2,6 +2,7 @@ package io.syncline.bench;
 
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -10,16 +11,20 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.syncline.spi.Change;
 import io.syncline.spi.Payload;
+import io.syncline.spi.Protocol;
 import io.syncline.spi.PushRequest;
 import io.syncline.spi.RecordId;
 import io.syncline.spi.SyncRecord;
 import io.syncline.spi.Version;
 import io.syncline.transport.grpc.internal.BatchCodec;
 import io.syncline.transport.grpc.internal.Methods;
+import io.syncline.transport.grpc.internal.StatusMapping;
+import io.syncline.transport.grpc.proto.PushAck;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * The raw limits of each hop of the trip, on the same rows and bytes: a batched upsert with plain
  * JDBC into SQLite and into PostgreSQL (a table shaped like the store's records table: primary key
  * on collection and key, an index on scope and seq), and a raw gRPC stream of the very push
- * messages the engine sends. Each returns nanoseconds for {@code records} rows.
+ * messages the engine sends, and the same messages pushed by a raw client to the engine's own gRPC
+ * server. Each returns nanoseconds for {@code records} rows.
  */
 public final class RawHops {
   private static final String TABLE =
@@ -240,6 +246,68 @@ public final class RawHops {
       if (relayed) {
         relay.close();
       }
+    }
+  }
+
+  /**
+   * Sends {@code messages}, push batches already encoded, on one push call to a running {@code
+   * GrpcSyncServer} at {@code target}, with at most {@code window} unacknowledged: the server's
+   * whole push path (decoding, validation, the engine's apply, the acknowledgement) fed by a client
+   * that only writes bytes. Returns when every batch is acknowledged; a refused batch fails it.
+   */
+  public static Stream grpcPush(List<byte[]> messages, int window, String target, String token)
+      throws Exception {
+    Metadata headers = new Metadata();
+    headers.put(StatusMapping.PROTOCOL, Integer.toString(Protocol.VERSION));
+    headers.put(StatusMapping.AUTHORIZATION, "Bearer " + token);
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .build();
+    try {
+      BlockingQueue<Object> acks = new LinkedBlockingQueue<>();
+      ClientResponseObserver<byte[], PushAck> observer =
+          new ClientResponseObserver<>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<byte[]> requests) {}
+
+            @Override
+            public void onNext(PushAck ack) {
+              acks.add(ack.getBatchId().getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              acks.add(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          };
+      long cpu = ProcessCpu.nanos();
+      long start = System.nanoTime();
+      StreamObserver<byte[]> requests =
+          ClientCalls.asyncBidiStreamingCall(
+              channel.newCall(Methods.PUSH, CallOptions.DEFAULT), observer);
+      int outstanding = 0;
+      for (byte[] m : messages) {
+        if (outstanding == window) {
+          awaitAck(acks);
+          outstanding--;
+        }
+        requests.onNext(m);
+        outstanding++;
+      }
+      for (; outstanding > 0; outstanding--) {
+        awaitAck(acks);
+      }
+      long nanos = System.nanoTime() - start;
+      long cpuNanos = ProcessCpu.since(cpu);
+      requests.onCompleted();
+      return new Stream(nanos, 0, cpuNanos);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 

@@ -61,12 +61,15 @@ class BenchSmokeTest {
     assertThat(r.grpc()).isPositive();
     assertThat(r.raw()).isPositive();
     assertThat(r.rawWindowed()).isPositive();
+    // The engine's server took every batch from the raw client (else run would have thrown).
+    assertThat(r.serverAlone()).isPositive();
     // One ratio per measured round, each that round's engine against that round's raw stream.
     assertThat(r.roundRatios()).hasSize(1);
     assertThat(r.roundRatios().get(0)).isPositive();
     assertThat(GrpcThroughputBench.format(r))
         .contains("raw gRPC stream")
         .contains("engine over gRPC")
+        .contains(GrpcThroughputBench.SERVER_ALONE)
         .contains("round by round");
     if (ProcessCpu.available()) {
       // Each transport's CPU per million changes, the raw stream's included, and its ratio.
@@ -75,7 +78,8 @@ class BenchSmokeTest {
               GrpcThroughputBench.RAW,
               GrpcThroughputBench.RAW_WINDOWED,
               GrpcThroughputBench.GRPC,
-              GrpcThroughputBench.IN_PROCESS);
+              GrpcThroughputBench.IN_PROCESS,
+              GrpcThroughputBench.SERVER_ALONE);
       // The JVM may count process CPU in clock ticks (10 ms on Linux): a short phase can read 0.
       assertThat(r.cpu().values()).allSatisfy(ms -> assertThat(ms).isNotNegative());
       assertThat(GrpcThroughputBench.format(r)).contains("CPU ms per 1M", "CPU ratio");
