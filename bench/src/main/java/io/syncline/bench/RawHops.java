@@ -24,7 +24,6 @@ import io.syncline.spi.Version;
 import io.syncline.transport.grpc.internal.BatchCodec;
 import io.syncline.transport.grpc.internal.Methods;
 import io.syncline.transport.grpc.internal.StatusMapping;
-import io.syncline.transport.grpc.proto.PushAck;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -201,45 +200,8 @@ public final class RawHops {
             .usePlaintext()
             .build();
     try {
-      BlockingQueue<Object> acks = new LinkedBlockingQueue<>();
-      ClientResponseObserver<byte[], byte[]> observer =
-          new ClientResponseObserver<>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<byte[]> requests) {}
-
-            @Override
-            public void onNext(byte[] value) {
-              acks.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              acks.add(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          };
-      long cpu = ProcessCpu.nanos();
-      long start = System.nanoTime();
-      StreamObserver<byte[]> requests =
-          ClientCalls.asyncBidiStreamingCall(channel.newCall(RAW, CallOptions.DEFAULT), observer);
-      int outstanding = 0;
-      for (byte[] m : messages) {
-        if (outstanding == window) {
-          awaitAck(acks);
-          outstanding--;
-        }
-        requests.onNext(m);
-        outstanding++;
-      }
-      for (; outstanding > 0; outstanding--) {
-        awaitAck(acks);
-      }
-      requests.onCompleted();
-      long nanos = System.nanoTime() - start;
-      long cpuNanos = ProcessCpu.since(cpu);
-      return new Stream(nanos, relayed ? relay.totalBytes() : 0, cpuNanos);
+      Stream s = send(channel, RAW, messages, window);
+      return new Stream(s.nanos(), relayed ? relay.totalBytes() : 0, s.cpuNanos());
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -266,54 +228,65 @@ public final class RawHops {
             .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
             .build();
     try {
-      BlockingQueue<Object> acks = new LinkedBlockingQueue<>();
-      ClientResponseObserver<byte[], PushAck> observer =
-          new ClientResponseObserver<>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<byte[]> requests) {}
-
-            @Override
-            public void onNext(PushAck ack) {
-              acks.add(ack.getBatchId().getBytes(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              acks.add(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          };
-      long cpu = ProcessCpu.nanos();
-      long start = System.nanoTime();
-      StreamObserver<byte[]> requests =
-          ClientCalls.asyncBidiStreamingCall(
-              channel.newCall(Methods.PUSH, CallOptions.DEFAULT), observer);
-      int outstanding = 0;
-      for (byte[] m : messages) {
-        if (outstanding == window) {
-          awaitAck(acks);
-          outstanding--;
-        }
-        requests.onNext(m);
-        outstanding++;
-      }
-      for (; outstanding > 0; outstanding--) {
-        awaitAck(acks);
-      }
-      long nanos = System.nanoTime() - start;
-      long cpuNanos = ProcessCpu.since(cpu);
-      requests.onCompleted();
-      return new Stream(nanos, 0, cpuNanos);
+      return send(channel, Methods.PUSH, messages, window);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
+  /**
+   * Sends {@code messages} on a new call of {@code method}, with at most {@code window} not yet
+   * answered, and waits for every answer; the wire bytes of the result are 0.
+   */
+  private static <R> Stream send(
+      ManagedChannel channel, MethodDescriptor<byte[], R> method, List<byte[]> messages, int window)
+      throws InterruptedException {
+    BlockingQueue<Object> acks = new LinkedBlockingQueue<>();
+    ClientResponseObserver<byte[], R> observer =
+        new ClientResponseObserver<>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<byte[]> requests) {}
+
+          @Override
+          public void onNext(R answer) {
+            acks.add(ANSWERED);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            acks.add(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        };
+    long cpu = ProcessCpu.nanos();
+    long start = System.nanoTime();
+    StreamObserver<byte[]> requests =
+        ClientCalls.asyncBidiStreamingCall(channel.newCall(method, CallOptions.DEFAULT), observer);
+    int outstanding = 0;
+    for (byte[] m : messages) {
+      if (outstanding == window) {
+        awaitAck(acks);
+        outstanding--;
+      }
+      requests.onNext(m);
+      outstanding++;
+    }
+    for (; outstanding > 0; outstanding--) {
+      awaitAck(acks);
+    }
+    requests.onCompleted();
+    long nanos = System.nanoTime() - start;
+    return new Stream(nanos, 0, ProcessCpu.since(cpu));
+  }
+
+  /** What {@link #send} queues for each answer. */
+  private static final Object ANSWERED = new Object();
+
   private static void awaitAck(BlockingQueue<Object> acks) throws InterruptedException {
     Object a = acks.poll(60, TimeUnit.SECONDS);
-    if (!(a instanceof byte[])) {
+    if (a != ANSWERED) {
       throw new IllegalStateException("raw stream failed: " + a);
     }
   }
