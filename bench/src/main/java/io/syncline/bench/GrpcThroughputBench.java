@@ -5,8 +5,11 @@ import io.syncline.engine.Peer;
 import io.syncline.engine.SyncEngine;
 import io.syncline.engine.SyncResult;
 import io.syncline.spi.Authenticator;
+import io.syncline.spi.CallContext;
 import io.syncline.spi.FeedPage;
+import io.syncline.spi.Outcome;
 import io.syncline.spi.PushRequest;
+import io.syncline.spi.SyncHandler;
 import io.syncline.store.memory.MemoryStore;
 import io.syncline.testkit.LoopbackTransport;
 import io.syncline.transport.grpc.GrpcServerLimits;
@@ -20,6 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Push throughput, client to server, in changes per second: the engine over gRPC on 127.0.0.1
@@ -30,7 +37,8 @@ import java.util.TreeMap;
  * transport's default push window). The ratios are what the engine, the codec, validation and the
  * stores cost on top of gRPC itself. One more row sends the same messages from a raw client to the
  * engine's own gRPC server: the server's push path alone, without the engine's client sharing the
- * cores. Medians of several runs after a warm-up.
+ * cores. And one does a push's work with no gRPC at all: the feed read and encoding on one thread,
+ * the decoding, validation and apply on another. Medians of several runs after a warm-up.
  *
  * <pre>
  * mvn -B -pl bench -am package -DskipTests exec:exec@grpc-throughput -Dbench.args="changes=1000000 runs=3"
@@ -64,6 +72,7 @@ public final class GrpcThroughputBench {
       double rawWindowed,
       double inProcess,
       double serverAlone,
+      double noTransport,
       List<Double> roundRatios,
       Map<String, Long> threadMillis,
       Map<String, Double> cpu) {
@@ -80,6 +89,7 @@ public final class GrpcThroughputBench {
   static final String GRPC = "engine over gRPC, " + WINDOW + " in flight";
   static final String IN_PROCESS = "engine in-process";
   static final String SERVER_ALONE = "engine's server, raw client, " + WINDOW + " in flight";
+  static final String NO_TRANSPORT = "codec and stores on two threads, no gRPC";
 
   /** One timed phase: changes per second and process CPU per change in ns (-1: unknown). */
   private record Phase(double perSecond, double cpuPerChange) {
@@ -137,6 +147,7 @@ public final class GrpcThroughputBench {
         + row(r, GRPC, r.grpc())
         + row(r, IN_PROCESS, r.inProcess())
         + row(r, SERVER_ALONE, r.serverAlone())
+        + row(r, NO_TRANSPORT, r.noTransport())
         + String.format(
             Locale.ROOT,
             "engine over gRPC against the raw stream round by round: median %.2f, from %.2f to %.2f%n",
@@ -231,6 +242,7 @@ public final class GrpcThroughputBench {
         Stats.median(perSecond.get(RAW_WINDOWED)),
         Stats.median(perSecond.get(IN_PROCESS)),
         Stats.median(perSecond.get(SERVER_ALONE)),
+        Stats.median(perSecond.get(NO_TRANSPORT)),
         roundRatios,
         threadMillis,
         cpuPerMillion);
@@ -272,6 +284,8 @@ public final class GrpcThroughputBench {
     Phase rawWindowed = Phase.of(changes, s.nanos(), s.cpuNanos());
     settle();
     Phase serverAlone = serverAlone(batches, changes, batch);
+    settle();
+    Phase noTransport = noTransport(clientStore, changes, batch);
 
     MemoryStore serverStore = new MemoryStore();
     SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
@@ -308,7 +322,9 @@ public final class GrpcThroughputBench {
           IN_PROCESS,
           inProcess,
           SERVER_ALONE,
-          serverAlone);
+          serverAlone,
+          NO_TRANSPORT,
+          noTransport);
     } finally {
       grpcServer.close();
       server.close();
@@ -347,6 +363,89 @@ public final class GrpcThroughputBench {
       grpcServer.close();
       server.close();
     }
+  }
+
+  /**
+   * The work of a push with no gRPC: one thread reads the client's feed and encodes each page as
+   * the transport does, the calling thread decodes each batch and hands it to the server engine's
+   * handler (validation and apply), and the two pass the encoded batches through a queue of {@value
+   * #WINDOW}.
+   */
+  private static Phase noTransport(MemoryStore clientStore, int changes, int batch)
+      throws Exception {
+    MemoryStore serverStore = new MemoryStore();
+    SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
+    SyncHandler handler = server.handler();
+    BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(WINDOW);
+    byte[] end = new byte[0];
+    AtomicReference<Throwable> readFailure = new AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                long cursor = 0;
+                int n = 0;
+                while (true) {
+                  FeedPage page =
+                      clientStore.readFeed(SCOPE, cursor, batch, Long.MAX_VALUE, "server");
+                  if (page.changes().isEmpty()) {
+                    break;
+                  }
+                  hand(
+                      queue,
+                      BatchCodec.encode(
+                          new PushRequest("client", SCOPE, "b" + n++, page.changes())));
+                  cursor = page.nextCursor();
+                }
+                hand(queue, end);
+              } catch (Throwable t) {
+                // Whatever is queued is dropped: the run fails with this, at once.
+                readFailure.set(t);
+                queue.clear();
+                queue.offer(end);
+              }
+            },
+            "bench-feed-reader");
+    try {
+      long cpu = ProcessCpu.nanos();
+      long start = System.nanoTime();
+      reader.start();
+      for (byte[] b = take(queue); b != end; b = take(queue)) {
+        Outcome outcome = handler.push(CallContext.IN_PROCESS, BatchCodec.decodePush(b, batch));
+        if (!(outcome instanceof Outcome.Success)) {
+          throw new IllegalStateException("the server refused a batch: " + outcome);
+        }
+      }
+      long nanos = System.nanoTime() - start;
+      long cpuNanos = ProcessCpu.since(cpu);
+      reader.join();
+      if (readFailure.get() != null) {
+        throw new IllegalStateException("reading the feed failed", readFailure.get());
+      }
+      if (serverStore.headSeq() != changes) {
+        throw new IllegalStateException(
+            "the server applied " + serverStore.headSeq() + " of " + changes + " changes");
+      }
+      return Phase.of(changes, nanos, cpuNanos);
+    } finally {
+      reader.interrupt();
+      reader.join();
+      server.close();
+    }
+  }
+
+  private static void hand(BlockingQueue<byte[]> queue, byte[] b) throws InterruptedException {
+    if (!queue.offer(b, 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("nobody took a batch for 60 s");
+    }
+  }
+
+  private static byte[] take(BlockingQueue<byte[]> queue) throws InterruptedException {
+    byte[] b = queue.poll(60, TimeUnit.SECONDS);
+    if (b == null) {
+      throw new IllegalStateException("no batch came for 60 s");
+    }
+    return b;
   }
 
   /** A client store holding {@code changes} writes of small JSON notes. */

@@ -63,6 +63,8 @@ class BenchSmokeTest {
     assertThat(r.rawWindowed()).isPositive();
     // The engine's server took every batch from the raw client (else run would have thrown).
     assertThat(r.serverAlone()).isPositive();
+    // So did the server engine fed by the feed-reading thread (else run would have thrown).
+    assertThat(r.noTransport()).isPositive();
     // One ratio per measured round, each that round's engine against that round's raw stream.
     assertThat(r.roundRatios()).hasSize(1);
     assertThat(r.roundRatios().get(0)).isPositive();
@@ -70,6 +72,7 @@ class BenchSmokeTest {
         .contains("raw gRPC stream")
         .contains("engine over gRPC")
         .contains(GrpcThroughputBench.SERVER_ALONE)
+        .contains(GrpcThroughputBench.NO_TRANSPORT)
         .contains("round by round");
     if (ProcessCpu.available()) {
       // Each transport's CPU per million changes, the raw stream's included, and its ratio.
@@ -79,7 +82,8 @@ class BenchSmokeTest {
               GrpcThroughputBench.RAW_WINDOWED,
               GrpcThroughputBench.GRPC,
               GrpcThroughputBench.IN_PROCESS,
-              GrpcThroughputBench.SERVER_ALONE);
+              GrpcThroughputBench.SERVER_ALONE,
+              GrpcThroughputBench.NO_TRANSPORT);
       // The JVM may count process CPU in clock ticks (10 ms on Linux): a short phase can read 0.
       assertThat(r.cpu().values()).allSatisfy(ms -> assertThat(ms).isNotNegative());
       assertThat(GrpcThroughputBench.format(r)).contains("CPU ms per 1M", "CPU ratio");
