@@ -55,30 +55,36 @@ public final class GrpcThroughputBench {
   private static final int WINDOW = 4;
 
   /**
-   * Medians in changes per second; {@code roundRatios}, engine over gRPC against the raw stream
-   * with one batch in flight in each measured round, in order; {@code threadMillis}, when asked
-   * for, the median CPU of each kind of thread during the engine-over-gRPC syncs (and, under keys
-   * of their own, its waits for a core, sleeps and preemptions), with the median wall time under
-   * "wall". {@code cpu} holds, for each transport of the table, the median CPU the whole process
-   * used per million changes, in ms (empty where the JVM does not say).
+   * {@code perSecond} holds, for each transport of the table (the keys are its rows), the median
+   * changes per second; {@code roundRatios}, engine over gRPC against the raw stream with one batch
+   * in flight in each measured round, in order; {@code threadMillis}, when asked for, the median
+   * CPU of each kind of thread during the engine-over-gRPC syncs (and, under keys of their own, its
+   * waits for a core, sleeps and preemptions), with the median wall time under "wall". {@code cpu}
+   * holds, for each transport of the table, the median CPU the whole process used per million
+   * changes, in ms (empty where the JVM does not say).
    */
   public record Result(
       int changes,
       int warmUp,
       int runs,
       int batch,
-      double grpc,
-      double raw,
-      double rawWindowed,
-      double inProcess,
-      double serverAlone,
-      double noTransport,
+      Map<String, Double> perSecond,
       List<Double> roundRatios,
       Map<String, Long> threadMillis,
       Map<String, Double> cpu) {
+    /** The engine over gRPC, in changes per second. */
+    public double grpc() {
+      return perSecond.get(GRPC);
+    }
+
+    /** The raw stream with one batch in flight, in changes per second. */
+    public double raw() {
+      return perSecond.get(RAW);
+    }
+
     /** Engine-over-gRPC throughput as a fraction of the raw stream's. */
     public double ratio() {
-      return grpc / raw;
+      return grpc() / raw();
     }
   }
 
@@ -142,12 +148,12 @@ public final class GrpcThroughputBench {
             "ratio",
             "CPU ms per 1M",
             "CPU ratio")
-        + row(r, RAW, r.raw())
-        + row(r, RAW_WINDOWED, r.rawWindowed())
-        + row(r, GRPC, r.grpc())
-        + row(r, IN_PROCESS, r.inProcess())
-        + row(r, SERVER_ALONE, r.serverAlone())
-        + row(r, NO_TRANSPORT, r.noTransport())
+        + row(r, RAW)
+        + row(r, RAW_WINDOWED)
+        + row(r, GRPC)
+        + row(r, IN_PROCESS)
+        + row(r, SERVER_ALONE)
+        + row(r, NO_TRANSPORT)
         + String.format(
             Locale.ROOT,
             "engine over gRPC against the raw stream round by round: median %.2f, from %.2f to %.2f%n",
@@ -161,7 +167,8 @@ public final class GrpcThroughputBench {
    * used per million changes with its ratio to the raw stream's (what the work costs, whatever the
    * cores).
    */
-  private static String row(Result r, String transport, double perSecond) {
+  private static String row(Result r, String transport) {
+    double perSecond = r.perSecond().get(transport);
     Double cpu = r.cpu().get(transport);
     Double rawCpu = r.cpu().get(RAW);
     return String.format(
@@ -232,20 +239,10 @@ public final class GrpcThroughputBench {
     threadCpu.forEach((k, v) -> threadMillis.put(k, Math.round(Stats.median(v))));
     Map<String, Double> cpuPerMillion = new TreeMap<>();
     processCpu.forEach((k, v) -> cpuPerMillion.put(k, Stats.median(v)));
+    Map<String, Double> perSecondMedians = new TreeMap<>();
+    perSecond.forEach((k, v) -> perSecondMedians.put(k, Stats.median(v)));
     return new Result(
-        changes,
-        warmUp,
-        runs,
-        batch,
-        Stats.median(perSecond.get(GRPC)),
-        Stats.median(perSecond.get(RAW)),
-        Stats.median(perSecond.get(RAW_WINDOWED)),
-        Stats.median(perSecond.get(IN_PROCESS)),
-        Stats.median(perSecond.get(SERVER_ALONE)),
-        Stats.median(perSecond.get(NO_TRANSPORT)),
-        roundRatios,
-        threadMillis,
-        cpuPerMillion);
+        changes, warmUp, runs, batch, perSecondMedians, roundRatios, threadMillis, cpuPerMillion);
   }
 
   private static SyncEngine.Builder engine(String id, MemoryStore store) {
@@ -266,16 +263,7 @@ public final class GrpcThroughputBench {
     MemoryStore clientStore = fill(changes);
     // The same bytes: the push batches of this feed, encoded as the transport encodes them.
     List<byte[]> batches = new ArrayList<>();
-    long cursor = 0;
-    int n = 0;
-    while (true) {
-      FeedPage page = clientStore.readFeed(SCOPE, cursor, batch, Long.MAX_VALUE, "server");
-      if (page.changes().isEmpty()) {
-        break;
-      }
-      batches.add(BatchCodec.encode(new PushRequest("client", SCOPE, "b" + n++, page.changes())));
-      cursor = page.nextCursor();
-    }
+    encodeFeed(clientStore, batch, batches::add);
     settle();
     RawHops.Stream s = RawHops.grpc(batches, 1, false);
     Phase raw = Phase.of(changes, s.nanos(), s.cpuNanos());
@@ -288,7 +276,7 @@ public final class GrpcThroughputBench {
     Phase noTransport = noTransport(clientStore, changes, batch);
 
     MemoryStore serverStore = new MemoryStore();
-    SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
+    SyncEngine server = serverEngine(serverStore, batch);
     GrpcSyncServer grpcServer = grpcServer(server);
     try (GrpcSyncTransport transport =
         GrpcSyncTransport.builder().target(grpcServer.target()).bearerToken(TOKEN).build()) {
@@ -331,6 +319,18 @@ public final class GrpcThroughputBench {
     }
   }
 
+  /** The server's engine over {@code store}, taking batches of up to {@code batch} changes. */
+  private static SyncEngine serverEngine(MemoryStore store, int batch) {
+    return engine("server", store).batchLimits(batch, 64L << 20).build();
+  }
+
+  private static void checkApplied(MemoryStore serverStore, int changes) {
+    if (serverStore.headSeq() != changes) {
+      throw new IllegalStateException(
+          "the server applied " + serverStore.headSeq() + " of " + changes + " changes");
+    }
+  }
+
   /** A gRPC server on 127.0.0.1 in front of {@code server}, taking the bench's token. */
   private static GrpcSyncServer grpcServer(SyncEngine server) throws java.io.IOException {
     return GrpcSyncServer.builder()
@@ -350,14 +350,11 @@ public final class GrpcThroughputBench {
    */
   private static Phase serverAlone(List<byte[]> batches, int changes, int batch) throws Exception {
     MemoryStore serverStore = new MemoryStore();
-    SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
+    SyncEngine server = serverEngine(serverStore, batch);
     GrpcSyncServer grpcServer = grpcServer(server);
     try {
       RawHops.Stream s = RawHops.grpcPush(batches, WINDOW, grpcServer.target(), TOKEN);
-      if (serverStore.headSeq() != changes) {
-        throw new IllegalStateException(
-            "the server applied " + serverStore.headSeq() + " of " + changes + " changes");
-      }
+      checkApplied(serverStore, changes);
       return Phase.of(changes, s.nanos(), s.cpuNanos());
     } finally {
       grpcServer.close();
@@ -374,7 +371,7 @@ public final class GrpcThroughputBench {
   private static Phase noTransport(MemoryStore clientStore, int changes, int batch)
       throws Exception {
     MemoryStore serverStore = new MemoryStore();
-    SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
+    SyncEngine server = serverEngine(serverStore, batch);
     SyncHandler handler = server.handler();
     BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(WINDOW);
     byte[] end = new byte[0];
@@ -383,20 +380,7 @@ public final class GrpcThroughputBench {
         new Thread(
             () -> {
               try {
-                long cursor = 0;
-                int n = 0;
-                while (true) {
-                  FeedPage page =
-                      clientStore.readFeed(SCOPE, cursor, batch, Long.MAX_VALUE, "server");
-                  if (page.changes().isEmpty()) {
-                    break;
-                  }
-                  hand(
-                      queue,
-                      BatchCodec.encode(
-                          new PushRequest("client", SCOPE, "b" + n++, page.changes())));
-                  cursor = page.nextCursor();
-                }
+                encodeFeed(clientStore, batch, b -> hand(queue, b));
                 hand(queue, end);
               } catch (Throwable t) {
                 // Whatever is queued is dropped: the run fails with this, at once.
@@ -422,15 +406,35 @@ public final class GrpcThroughputBench {
       if (readFailure.get() != null) {
         throw new IllegalStateException("reading the feed failed", readFailure.get());
       }
-      if (serverStore.headSeq() != changes) {
-        throw new IllegalStateException(
-            "the server applied " + serverStore.headSeq() + " of " + changes + " changes");
-      }
+      checkApplied(serverStore, changes);
       return Phase.of(changes, nanos, cpuNanos);
     } finally {
       reader.interrupt();
       reader.join();
       server.close();
+    }
+  }
+
+  /** Where {@link #encodeFeed} puts each batch. */
+  private interface BatchSink {
+    void accept(byte[] batch) throws InterruptedException;
+  }
+
+  /**
+   * Reads the client's feed page by page, as the server's peer ("server" is left out as a source),
+   * and gives {@code sink} each page encoded as the transport's push batch.
+   */
+  private static void encodeFeed(MemoryStore clientStore, int batch, BatchSink sink)
+      throws InterruptedException {
+    long cursor = 0;
+    int n = 0;
+    while (true) {
+      FeedPage page = clientStore.readFeed(SCOPE, cursor, batch, Long.MAX_VALUE, "server");
+      if (page.changes().isEmpty()) {
+        return;
+      }
+      sink.accept(BatchCodec.encode(new PushRequest("client", SCOPE, "b" + n++, page.changes())));
+      cursor = page.nextCursor();
     }
   }
 
@@ -467,7 +471,7 @@ public final class GrpcThroughputBench {
   private static Phase inProcess(int changes, int batch) {
     MemoryStore clientStore = fill(changes);
     MemoryStore serverStore = new MemoryStore();
-    SyncEngine server = engine("server", serverStore).batchLimits(batch, 64L << 20).build();
+    SyncEngine server = serverEngine(serverStore, batch);
     SyncEngine client =
         engine("client", clientStore)
             .batchLimits(batch, 64L << 20)

@@ -60,11 +60,17 @@ class BenchSmokeTest {
     GrpcThroughputBench.Result r = GrpcThroughputBench.run(2000, 1, 1, 100, threads);
     assertThat(r.grpc()).isPositive();
     assertThat(r.raw()).isPositive();
-    assertThat(r.rawWindowed()).isPositive();
-    // The engine's server took every batch from the raw client (else run would have thrown).
-    assertThat(r.serverAlone()).isPositive();
-    // So did the server engine fed by the feed-reading thread (else run would have thrown).
-    assertThat(r.noTransport()).isPositive();
+    // Every row has a throughput: the engine's server took every batch from the raw client, and
+    // from the feed-reading thread (else run would have thrown).
+    assertThat(r.perSecond())
+        .containsOnlyKeys(
+            GrpcThroughputBench.RAW,
+            GrpcThroughputBench.RAW_WINDOWED,
+            GrpcThroughputBench.GRPC,
+            GrpcThroughputBench.IN_PROCESS,
+            GrpcThroughputBench.SERVER_ALONE,
+            GrpcThroughputBench.NO_TRANSPORT);
+    assertThat(r.perSecond().values()).allSatisfy(v -> assertThat(v).isPositive());
     // One ratio per measured round, each that round's engine against that round's raw stream.
     assertThat(r.roundRatios()).hasSize(1);
     assertThat(r.roundRatios().get(0)).isPositive();
