@@ -97,6 +97,10 @@ public final class GrpcThroughputBench {
   static final String SERVER_ALONE = "engine's server, raw client, " + WINDOW + " in flight";
   static final String NO_TRANSPORT = "codec and stores on two threads, no gRPC";
 
+  /** The rows, in the table's order. */
+  static final List<String> ROWS =
+      List.of(RAW, RAW_WINDOWED, GRPC, IN_PROCESS, SERVER_ALONE, NO_TRANSPORT);
+
   /** One timed phase: changes per second and process CPU per change in ns (-1: unknown). */
   private record Phase(double perSecond, double cpuPerChange) {
     static Phase of(int changes, long nanos, long cpuNanos) {
@@ -148,12 +152,7 @@ public final class GrpcThroughputBench {
             "ratio",
             "CPU ms per 1M",
             "CPU ratio")
-        + row(r, RAW)
-        + row(r, RAW_WINDOWED)
-        + row(r, GRPC)
-        + row(r, IN_PROCESS)
-        + row(r, SERVER_ALONE)
-        + row(r, NO_TRANSPORT)
+        + rows(r)
         + String.format(
             Locale.ROOT,
             "engine over gRPC against the raw stream round by round: median %.2f, from %.2f to %.2f%n",
@@ -167,6 +166,14 @@ public final class GrpcThroughputBench {
    * used per million changes with its ratio to the raw stream's (what the work costs, whatever the
    * cores).
    */
+  private static String rows(Result r) {
+    StringBuilder sb = new StringBuilder();
+    for (String transport : ROWS) {
+      sb.append(row(r, transport));
+    }
+    return sb.toString();
+  }
+
   private static String row(Result r, String transport) {
     double perSecond = r.perSecond().get(transport);
     Double cpu = r.cpu().get(transport);
